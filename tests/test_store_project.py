@@ -24,8 +24,18 @@ def test_init_sets_pragmas_version_and_tables(tmp_path: Path) -> None:
     assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"documents", "units", "cases", "attributes", "case_attributes", "events", "codes", "codings",
-            "coders", "memos"} <= tables
+    assert {
+        "documents",
+        "units",
+        "cases",
+        "attributes",
+        "case_attributes",
+        "events",
+        "codes",
+        "codings",
+        "coders",
+        "memos",
+    } <= tables
     raw.close()
 
 
@@ -74,9 +84,13 @@ def test_open_refuses_newer_schema(tmp_path: Path) -> None:
 
 
 def test_failed_write_rolls_back_everything(project: Project) -> None:
-    with pytest.raises(RuntimeError), project.write() as conn:
-        conn.execute(insert(Case).values(name="P01"))
-        raise RuntimeError("boom")
+    def failing_write() -> None:
+        with project.write() as conn:
+            conn.execute(insert(Case).values(name="P01"))
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        failing_write()
     with project.read() as conn:
         assert conn.execute(select(Case.name)).all() == []
 
@@ -95,8 +109,11 @@ def test_older_project_is_backed_up_then_upgraded(tmp_path: Path, monkeypatch: p
     path = tmp_path / "study.db"
     init_project(path).close()
     calls: list[int] = []
-    monkeypatch.setitem(migrations.MIGRATIONS, migrations.LATEST + 1,
-                        lambda conn: calls.append(1) or conn.exec_driver_sql("CREATE TABLE extra (x)"))
+    monkeypatch.setitem(
+        migrations.MIGRATIONS,
+        migrations.LATEST + 1,
+        lambda conn: calls.append(1) or conn.exec_driver_sql("CREATE TABLE extra (x)"),
+    )
     monkeypatch.setattr(migrations, "LATEST", migrations.LATEST + 1)
     with open_project(path) as project:
         assert project.upgraded == [migrations.LATEST]

@@ -7,13 +7,20 @@ from typing import Any
 
 from sqlalchemy import Connection, insert
 
-from qualcode.store.models import Event, utcnow
+from qualcode.store.models import EVENTS, utcnow
 
 
-def record_event(conn: Connection, coder: str, action: str, target: str, data: dict[str, Any] | None = None) -> None:
+def record_event(
+    conn: Connection, coder: str, action: str, target: str, data: dict[str, Any] | None = None
+) -> None:
     """Append one event (inside the caller's write transaction, so it commits with the change)."""
     conn.execute(
-        insert(Event.__table__),  # type: ignore[arg-type]
-        {"at": utcnow(), "coder": coder, "action": action, "target": target,
-         "data": json.dumps(data or {}, ensure_ascii=False, sort_keys=True)},
+        insert(EVENTS),
+        {
+            "at": utcnow(),
+            "coder": coder,
+            "action": action,
+            "target": target,
+            "data": json.dumps(data or {}, ensure_ascii=False, sort_keys=True),
+        },
     )

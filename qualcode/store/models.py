@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -50,7 +50,9 @@ class CaseAttribute(SQLModel, table=True):
     """One case's value of one attribute: canonical text, plus a number for numeric types."""
 
     __tablename__ = "case_attributes"
-    case_id: int = Field(sa_column=Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True))
+    case_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    )
     attribute_id: int = Field(
         sa_column=Column(Integer, ForeignKey("attributes.id", ondelete="CASCADE"), primary_key=True)
     )
@@ -165,4 +167,19 @@ class Event(SQLModel, table=True):
     data: str = "{}"  # JSON with what is needed to describe (and later undo) the change
 
 
-Index("ix_codings_document_code", Coding.__table__.c.document_id, Coding.__table__.c.code_id)  # type: ignore[attr-defined]
+def _table(model: type[SQLModel]) -> Table:
+    return model.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+# Core tables, for typed SQLAlchemy Core queries and bulk inserts (``DOCUMENTS.c.name``).
+CASES = _table(Case)
+ATTRIBUTES = _table(Attribute)
+CASE_ATTRIBUTES = _table(CaseAttribute)
+DOCUMENTS = _table(Document)
+UNITS = _table(Unit)
+CODERS = _table(Coder)
+CODES = _table(Code)
+CODINGS = _table(Coding)
+MEMOS = _table(Memo)
+EVENTS = _table(Event)
+Index("ix_codings_document_code", CODINGS.c.document_id, CODINGS.c.code_id)

@@ -66,7 +66,9 @@ class Project:
 def init_project(path: Path) -> Project:
     """Create a new, empty project file at ``path``; refuse to overwrite anything."""
     if path.exists():
-        raise ProjectError(f"{path} already exists; choose another file name or open it with --project {path}")
+        raise ProjectError(
+            f"{path} already exists; choose another file name or open it with --project {path}"
+        )
     if not path.parent.exists():
         raise ProjectError(f"the folder {path.parent} does not exist; create it first")
     engine = sqlite.create_sqlite_engine(path)
@@ -101,7 +103,8 @@ def open_project(path: Path) -> Project:
             )
         if version > migrations.LATEST:
             raise ProjectError(
-                f"{path} was written by a newer qualcode (schema {version}, this one knows {migrations.LATEST}); "
+                f"{path} was written by a newer qualcode "
+                f"(schema {version}, this one knows {migrations.LATEST}); "
                 "upgrade qualcode to open it"
             )
         project = Project(path=path, engine=engine)

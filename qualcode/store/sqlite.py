@@ -56,7 +56,9 @@ def check_sqlite_file(path: Path) -> None:
         with path.open("rb") as fh:
             header = fh.read(len(_SQLITE_MAGIC))
     except IsADirectoryError:
-        raise ProjectError(f"{path} is a folder; give the path of a project file (for example {path}/qualcode.db)") from None
+        raise ProjectError(
+            f"{path} is a folder; give the path of a project file (for example {path}/qualcode.db)"
+        ) from None
     except OSError as exc:
         raise ProjectError(f"cannot read the project file {path}: {exc.strerror}") from None
     if header != _SQLITE_MAGIC:
@@ -81,7 +83,8 @@ def write_versions(conn: Connection, version: int) -> None:
 
 def has_tables(conn: Connection) -> bool:
     """Whether the database holds any table at all (an empty file is a fresh project)."""
-    return conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table'").scalar_one() > 0
+    count = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table'").scalar_one()
+    return int(count) > 0
 
 
 def backup_file(source: Path, target: Path) -> None:
