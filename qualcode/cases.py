@@ -1,0 +1,377 @@
+"""Participants (cases) and their typed attributes, imported from a CSV or Excel sheet.
+
+One row per participant. A column names the case (``case``, ``participant``, ``id``…) and/or
+the document (``document``, ``transcript``, ``file``…); every other column becomes an
+attribute whose type (integer, number, date, boolean, text) is inferred from all its values.
+Importing the sheet again updates the cases: it is the source of truth for the attributes it
+has, and an emptied cell removes that value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from qualcode.errors import QualcodeError
+from qualcode.store.events import record_event
+from qualcode.store.models import ATTRIBUTES, CASE_ATTRIBUTES, CASES, DOCUMENTS
+from qualcode.store.project import Project
+from qualcode.store.rows import insert_id
+
+CASE_COLUMNS = (
+    "case",
+    "participant",
+    "participant_id",
+    "case_id",
+    "id",
+    "code",
+    "sifra",
+    "šifra",
+    "ispitanik",
+    "učesnik",
+    "ucesnik",
+    "sagovornik",
+)
+DOCUMENT_COLUMNS = (
+    "document",
+    "transcript",
+    "file",
+    "filename",
+    "interview",
+    "dokument",
+    "transkript",
+    "intervju",
+    "fajl",
+)
+_TRUE = {"true", "yes", "y", "da", "1", "tačno", "да"}
+_FALSE = {"false", "no", "n", "ne", "0", "netačno", "не"}
+_INT = re.compile(r"^[+-]?\d+$")
+_NUM = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_DMY = re.compile(r"^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\.?$")
+
+
+@dataclass
+class CaseImportReport:
+    """What `cases import` did."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    linked: dict[str, str] = field(default_factory=dict)  # document -> case
+    missing_documents: list[str] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)  # name -> type
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json``."""
+        return asdict(self)
+
+
+@dataclass
+class CaseSummary:
+    """A case, its documents and its attribute values."""
+
+    name: str
+    documents: list[str]
+    attributes: dict[str, str | int | float | bool]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json``."""
+        return asdict(self)
+
+
+def read_sheet(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows of a ``.csv`` (any of our encodings, ``,`` ``;`` or TAB) or ``.xlsx`` (first sheet)."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise QualcodeError(f"no such file: {path}")
+    if suffix == ".xlsx":
+        header, rows = _read_xlsx(path)
+    elif suffix in (".csv", ".tsv", ".txt"):
+        header, rows = _read_csv(path)
+    else:
+        raise QualcodeError(
+            f"cannot read participants from {suffix or 'a file without extension'}; use .csv or .xlsx"
+        )
+    header = [h.strip() for h in header]
+    if not any(header):
+        raise QualcodeError(f"{path.name}: the first row must name the columns")
+    for dup in {h for h in header if h and header.count(h) > 1}:
+        raise QualcodeError(f"{path.name}: the column {dup!r} appears twice in the header")
+    records = [{h: v.strip() for h, v in zip(header, row, strict=False) if h} for row in rows]
+    return header, records
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    from qualcode.ingest.encoding import decode_bytes
+
+    text = decode_bytes(path.read_bytes()).text
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise QualcodeError(f"{path.name} is empty")
+    return rows[0], rows[1:]
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise QualcodeError(f"{path.name} is not a readable .xlsx workbook ({exc})") from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        raise QualcodeError(f"{path.name}: the first sheet is empty")
+    return rows[0], rows[1:]
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def infer_type(values: list[str]) -> str:
+    """The narrowest type all non-empty values fit: integer, number, date, boolean or text."""
+    present = [v for v in values if v]
+    if not present:
+        return "text"
+    if all(_INT.match(v) for v in present):
+        return "integer"
+    if all(_NUM.match(v) for v in present):
+        return "number"
+    if all(_parse_date(v) for v in present):
+        return "date"
+    if all(v.casefold() in _TRUE | _FALSE for v in present):
+        return "boolean"
+    return "text"
+
+
+def _parse_date(value: str) -> str | None:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    m = _DMY.match(value)  # 14.03.2025. — the way dates are written in Serbian and Bosnian
+    if m:
+        try:
+            return date(int(m[3]), int(m[2]), int(m[1])).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def typed_value(value: str, type_: str) -> tuple[str, float | None]:
+    """Canonical text and (for numbers) the numeric value of ``value`` as ``type_``."""
+    if type_ == "integer":
+        return str(int(value)), float(int(value))
+    if type_ == "number":
+        number = float(value.replace(",", "."))
+        return repr(number), number
+    if type_ == "date":
+        return _parse_date(value) or value, None
+    if type_ == "boolean":
+        return ("true" if value.casefold() in _TRUE else "false"), None
+    return value, None
+
+
+def import_cases(
+    project: Project,
+    path: Path,
+    coder: str,
+    case_column: str | None = None,
+    document_column: str | None = None,
+) -> CaseImportReport:
+    """Create or update one case per row and link the documents the sheet names."""
+    header, rows = read_sheet(path)
+    case_col = _pick_column(header, case_column, CASE_COLUMNS, path, "--case-column")
+    doc_col = _pick_column(header, document_column, DOCUMENT_COLUMNS, path, "--document-column")
+    if case_col is None and doc_col is None:
+        raise QualcodeError(
+            f"{path.name}: no column names the case or the document (found: {', '.join(header)}); "
+            "name one with --case-column or --document-column"
+        )
+    key_col = case_col or doc_col
+    assert key_col is not None
+    seen: dict[str, int] = {}
+    for line, row in enumerate(rows, start=2):
+        key = row.get(key_col, "")
+        if not key:
+            raise QualcodeError(f"{path.name}, line {line}: the {key_col!r} cell is empty")
+        if key in seen:
+            raise QualcodeError(
+                f"{path.name}, line {line}: {key!r} appears again (first on line {seen[key]})"
+            )
+        seen[key] = line
+    attr_cols = [h for h in header if h and h not in (case_col, doc_col)]
+    types = {col: infer_type([row.get(col, "") for row in rows]) for col in attr_cols}
+    report = CaseImportReport(attributes=dict(types))
+    with project.write() as conn:
+        attr_ids = _ensure_attributes(conn, types, path)
+        for line, row in enumerate(rows, start=2):
+            name = row[key_col]
+            values = {}
+            for col in attr_cols:
+                if row.get(col):
+                    try:
+                        values[col] = typed_value(row[col], types[col])
+                    except ValueError:
+                        raise QualcodeError(
+                            f"{path.name}, line {line}, column {col!r}: "
+                            f"{row[col]!r} is not a valid {types[col]}"
+                        ) from None
+            _upsert_case(conn, name, values, attr_ids, report)
+            if doc_col and row.get(doc_col):
+                _link(conn, row[doc_col], name, report)
+        record_event(
+            conn,
+            coder,
+            "cases.import",
+            f"file:{path.name}",
+            {"created": len(report.created), "updated": len(report.updated), "linked": len(report.linked)},
+        )
+    return report
+
+
+def _pick_column(
+    header: list[str], given: str | None, known: tuple[str, ...], path: Path, option: str
+) -> str | None:
+    if given is not None:
+        if given not in header:
+            raise QualcodeError(
+                f"{path.name} has no column {given!r} ({option}); columns: {', '.join(header)}"
+            )
+        return given
+    folded = {h.casefold().replace(" ", "_"): h for h in header if h}
+    return next((folded[k] for k in known if k in folded), None)
+
+
+def _ensure_attributes(conn: Connection, types: dict[str, str], path: Path) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for name, type_ in types.items():
+        row = conn.execute(
+            select(ATTRIBUTES.c.id, ATTRIBUTES.c.type).where(ATTRIBUTES.c.name == name)
+        ).one_or_none()
+        if row is None:
+            ids[name] = insert_id(conn, ATTRIBUTES, name=name, type=type_)
+            continue
+        ids[name] = row.id
+        if row.type != type_:
+            # Widen to text rather than refuse: a later sheet may write "10+" where the first had 10.
+            new_type = "number" if {row.type, type_} <= {"integer", "number"} else "text"
+            conn.execute(update(ATTRIBUTES).where(ATTRIBUTES.c.id == row.id).values(type=new_type))
+            types[name] = new_type
+    return ids
+
+
+def _upsert_case(
+    conn: Connection,
+    name: str,
+    values: dict[str, tuple[str, float | None]],
+    attr_ids: dict[str, int],
+    report: CaseImportReport,
+) -> None:
+    case_id = conn.execute(select(CASES.c.id).where(CASES.c.name == name)).scalar_one_or_none()
+    if case_id is None:
+        case_id = insert_id(conn, CASES, name=name)
+        report.created.append(name)
+        old: dict[int, str] = {}
+    else:
+        old = dict(
+            conn.execute(
+                select(CASE_ATTRIBUTES.c.attribute_id, CASE_ATTRIBUTES.c.value).where(
+                    CASE_ATTRIBUTES.c.case_id == case_id
+                )
+            ).all()
+        )
+    new = {attr_ids[col]: v for col, v in values.items()}
+    sheet_attrs = set(attr_ids.values())
+    changed = {a for a in sheet_attrs if old.get(a) != (new[a][0] if a in new else None)}
+    if not changed:
+        if name not in report.created:
+            report.unchanged.append(name)
+        return
+    conn.execute(
+        delete(CASE_ATTRIBUTES).where(
+            CASE_ATTRIBUTES.c.case_id == case_id, CASE_ATTRIBUTES.c.attribute_id.in_(changed)
+        )
+    )
+    rows = [
+        {"case_id": case_id, "attribute_id": a, "value": new[a][0], "number": new[a][1]}
+        for a in sorted(changed)
+        if a in new
+    ]
+    if rows:
+        conn.execute(insert(CASE_ATTRIBUTES), rows)
+    if name not in report.created:
+        report.updated.append(name)
+
+
+def _link(conn: Connection, document: str, case: str, report: CaseImportReport) -> None:
+    doc_id = conn.execute(select(DOCUMENTS.c.id).where(DOCUMENTS.c.name == document)).scalar_one_or_none()
+    if doc_id is None:
+        report.missing_documents.append(document)
+        return
+    case_id = conn.execute(select(CASES.c.id).where(CASES.c.name == case)).scalar_one()
+    conn.execute(update(DOCUMENTS).where(DOCUMENTS.c.id == doc_id).values(case_id=case_id))
+    report.linked[document] = case
+
+
+def list_cases(project: Project) -> list[CaseSummary]:
+    """Every case with its documents and typed attribute values, by name."""
+    with project.read() as conn:
+        cases = conn.execute(select(CASES.c.id, CASES.c.name).order_by(CASES.c.name)).all()
+        docs: dict[int, list[str]] = {}
+        for case_id, doc in conn.execute(
+            select(DOCUMENTS.c.case_id, DOCUMENTS.c.name)
+            .where(DOCUMENTS.c.case_id.is_not(None))
+            .order_by(DOCUMENTS.c.name)
+        ):
+            docs.setdefault(case_id, []).append(doc)
+        values: dict[int, dict[str, str | int | float | bool]] = {}
+        for case_id, name, type_, value, number in conn.execute(
+            select(
+                CASE_ATTRIBUTES.c.case_id,
+                ATTRIBUTES.c.name,
+                ATTRIBUTES.c.type,
+                CASE_ATTRIBUTES.c.value,
+                CASE_ATTRIBUTES.c.number,
+            )
+            .join(ATTRIBUTES, ATTRIBUTES.c.id == CASE_ATTRIBUTES.c.attribute_id)
+            .order_by(ATTRIBUTES.c.id)
+        ):
+            values.setdefault(case_id, {})[name] = _python_value(type_, value, number)
+    return [CaseSummary(name, docs.get(cid, []), values.get(cid, {})) for cid, name in cases]
+
+
+def _python_value(type_: str, value: str, number: float | None) -> str | int | float | bool:
+    if type_ == "integer" and number is not None:
+        return int(number)
+    if type_ == "number" and number is not None:
+        return number
+    if type_ == "boolean":
+        return value == "true"
+    return value

@@ -1,0 +1,55 @@
+"""The `qualcode` command: a thin layer over the library that parses, calls and renders.
+
+Errors: a :class:`~qualcode.errors.QualcodeError` becomes ``Error: …`` on stderr and exit
+code 1; usage errors exit 2 (typer); tracebacks never show local variables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from qualcode.errors import QualcodeError
+
+
+class _Group(TyperGroup):
+    """The one boundary where library errors turn into a message and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QualcodeError as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="qualcode",
+    help="Qualitative interview analysis at the terminal: import transcripts, code them, check coder "
+    "agreement and write the report. Everything stays in one SQLite file on your machine.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _register() -> None:
+    from qualcode.cli import cases, demo, importing, project, transcripts
+
+    project.register(app)
+    importing.register(app)
+    app.add_typer(cases.app, name="cases")
+    app.add_typer(transcripts.app, name="transcripts")
+    demo.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

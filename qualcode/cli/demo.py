@@ -1,0 +1,66 @@
+"""`qualcode demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from qualcode.cli._common import stdout
+
+
+def demo(
+    outdir: Annotated[
+        Path, typer.Argument(help="Folder for the demo project and its outputs.", file_okay=False)
+    ] = Path("demo-output"),
+    sample: Annotated[
+        Path | None,
+        typer.Option(
+            help="The sample study folder [default: the repository's transcripts/].",
+            show_default=False,
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Build a project from the sample study and show what is in it."""
+    from qualcode.demo import build_demo
+
+    report = build_demo(outdir, sample)
+    out = stdout()
+    table = Table(title=f"Sample study: {len(report.documents)} interviews", title_justify="left")
+    for column in ("name", "language", "format", "encoding", "words", "turns", "speakers", "case"):
+        table.add_column(column, justify="right" if column in ("words", "turns") else "left")
+    encodings = {r.document: r.encoding for r in report.imports}
+    for d in report.documents:
+        table.add_row(
+            d.name,
+            d.language + (" (mixed)" if d.mixed_script else ""),
+            d.source_format,
+            encodings.get(d.name) or "",
+            str(d.words),
+            str(d.units.get("turn", 0)),
+            ", ".join(d.speakers[:2]),
+            d.case or "",
+        )
+    out.print(table)
+    cases = report.cases
+    out.print(
+        f"Participants: {len(cases.created)} cases with attributes {', '.join(cases.attributes)}; "
+        f"{len(cases.linked)} interviews linked.",
+        markup=False,
+    )
+    if cases.missing_documents:
+        out.print(
+            f"Listed in the sheet but not transcribed yet: {', '.join(cases.missing_documents)}", markup=False
+        )
+    out.print(
+        f"Project written to {report.project}. Try: qualcode transcripts list -p {report.project}",
+        markup=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command()(demo)

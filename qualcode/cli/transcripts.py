@@ -1,0 +1,102 @@
+"""`qualcode transcripts …`: what is in the project."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from qualcode.cli._common import (
+    CoderOption,
+    JsonOption,
+    ProjectOption,
+    coder,
+    open_project,
+    print_json,
+    stdout,
+)
+
+app = typer.Typer(help="List, read and remove the imported transcripts.", no_args_is_help=True)
+
+UnitKindOption = Annotated[str, typer.Option("--unit-kind", help="turn, paragraph, sentence or cue.")]
+
+
+@app.command("list")
+def list_cli(project: ProjectOption = None, json_: JsonOption = False) -> None:
+    """List the transcripts: language, script, words, units, speakers, case."""
+    from qualcode.documents import list_documents
+
+    with open_project(project) as proj:
+        docs = list_documents(proj)
+    if json_:
+        print_json([d.to_dict() for d in docs])
+        return
+    table = Table(title=f"{len(docs)} transcript(s)", title_justify="left")
+    for column in ("name", "language", "script", "format", "words", "turns", "sentences", "speakers", "case"):
+        table.add_column(column, justify="right" if column in ("words", "turns", "sentences") else "left")
+    for d in docs:
+        script = d.script + (" (mixed)" if d.mixed_script else "")
+        table.add_row(
+            d.name,
+            d.language,
+            script,
+            d.source_format,
+            str(d.words),
+            str(d.units.get("turn", 0)),
+            str(d.units.get("sentence", 0)),
+            ", ".join(d.speakers[:3]) + (" …" if len(d.speakers) > 3 else ""),
+            d.case or "",
+        )
+    stdout().print(table)
+
+
+@app.command("show")
+def show_cli(
+    name: Annotated[str, typer.Argument(help="Document name (see `transcripts list`).", show_default=False)],
+    units: Annotated[
+        bool, typer.Option("--units", help="Print numbered units instead of the plain text.")
+    ] = False,
+    unit_kind: UnitKindOption = "turn",
+    project: ProjectOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Print a transcript, or its numbered units with speakers and timestamps."""
+    from qualcode.documents import show_document
+
+    with open_project(project) as proj:
+        view = show_document(proj, name, unit_kind)
+    if json_:
+        print_json(view.to_dict())
+        return
+    out = stdout()
+    if not units:
+        out.print(view.text, markup=False)
+        return
+    for u in view.units:
+        stamp = f" [{_clock(u.t_start)}]" if u.t_start is not None else ""
+        speaker = f" {u.speaker}:" if u.speaker else ""
+        out.print(f"{u.kind} {u.number}{stamp}{speaker} {u.text}", markup=False)
+
+
+@app.command("remove")
+def remove_cli(
+    name: Annotated[str, typer.Argument(help="Document name.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Also remove the document's codings.")] = False,
+    project: ProjectOption = None,
+    coder_: CoderOption = None,
+) -> None:
+    """Remove a transcript and its units (refused while it has codings, unless --force)."""
+    from qualcode.documents import remove_document
+
+    with open_project(project) as proj:
+        removed = remove_document(proj, name, coder(coder_), force=force)
+    extra = f" and its {removed} coding(s)" if removed else ""
+    stdout().print(f"Removed {name}{extra}.", markup=False)
+
+
+def _clock(ms: int) -> str:
+    seconds = ms // 1000
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"

@@ -1,0 +1,72 @@
+"""Reading parts of zip-based documents (.docx, .odt) safely.
+
+The archives come from outside: a damaged or truncated file, a legacy binary file with the
+wrong extension, a part that expands to an absurd size, or XML with entity tricks must each
+give a clear error, never a crash or a memory blow-up. XML is parsed with defusedxml.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from xml.etree.ElementTree import Element
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+
+from qualcode.errors import ImportFailed
+
+#: Largest uncompressed XML part read from a document (a 15,000-word transcript is ~2 MB).
+MAX_PART_BYTES = 200 * 1024 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def open_archive(data: bytes, kind: str) -> zipfile.ZipFile:
+    """Open a zip container, explaining legacy, encrypted and damaged files."""
+    if data.startswith(_OLE_MAGIC):
+        raise ImportFailed(
+            f"this is a legacy or password-protected Office file, not a {kind}; open it in Word or "
+            "LibreOffice, remove any password and save it as .docx (or run "
+            "`soffice --headless --convert-to docx FILE`), then import the new file"
+        )
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ImportFailed(
+            f"the {kind} file is damaged or incomplete (it is not a valid zip archive); "
+            "copy it again from its source or re-save it in Word or LibreOffice"
+        ) from None
+
+
+def read_xml(archive: zipfile.ZipFile, name: str) -> Element | None:
+    """Parse one XML part, or ``None`` when the archive has no such part."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > MAX_PART_BYTES:
+        raise ImportFailed(
+            f"the part {name} would expand to {info.file_size / 1e6:.0f} MB, more than the "
+            f"{MAX_PART_BYTES / 1e6:.0f} MB limit; the file is probably damaged or not a transcript"
+        )
+    try:
+        raw = archive.read(info)
+        root: Element = fromstring(raw)
+        return root
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise ImportFailed(f"the part {name} cannot be read ({exc}); the file is damaged") from None
+    except (ParseError, DefusedXmlException) as exc:
+        raise ImportFailed(f"the part {name} is not well-formed XML ({exc}); the file is damaged") from None
+
+
+def local(tag: str) -> str:
+    """An element's or attribute's name without its namespace (transitional and Strict alike)."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def attr(el: Element, name: str) -> str | None:
+    """The value of the attribute with local name ``name``, whatever its namespace."""
+    for key, value in el.attrib.items():
+        if local(key) == name:
+            return value
+    return None

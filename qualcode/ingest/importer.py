@@ -1,0 +1,291 @@
+"""Importing transcript files into a project: one file, one transaction.
+
+A file is read and analysed completely before the project is touched; then its document,
+units and event are written in a single ``BEGIN IMMEDIATE`` transaction. A file that fails
+at any point leaves the project exactly as it was.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from qualcode.errors import Conflict, ImportFailed, QualcodeError
+from qualcode.ingest.model import ParsedTranscript, UnitSpan
+from qualcode.ingest.normalize import count_words
+from qualcode.ingest.readers import SUPPORTED_SUFFIXES, read_transcript
+from qualcode.ingest.speakers import compile_speaker_pattern
+from qualcode.ingest.units import build_units
+from qualcode.store.events import record_event
+from qualcode.store.models import CASES, CODINGS, DOCUMENTS, UNITS
+from qualcode.store.project import Project
+from qualcode.store.rows import insert_id
+
+#: Files larger than this are refused before they are read (see ``--max-size``).
+DEFAULT_MAX_MB = 64
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?$")
+
+
+@dataclass
+class ImportOptions:
+    """How to import: overrides for what is otherwise detected, and what to do on conflicts."""
+
+    encoding: str | None = None
+    language: str | None = None
+    speaker_pattern: str | None = None
+    case: str | None = None
+    replace: bool = False
+    max_mb: float = DEFAULT_MAX_MB
+    coder: str = "unknown"
+
+
+@dataclass
+class ImportResult:
+    """What happened to one file."""
+
+    path: str
+    status: str  # imported | replaced | present | failed
+    document: str | None = None
+    message: str = ""
+    source_format: str | None = None
+    encoding: str | None = None
+    language: str | None = None
+    script: str | None = None
+    mixed_script: bool = False
+    words: int = 0
+    units: dict[str, int] = field(default_factory=dict)
+    speakers: list[str] = field(default_factory=list)
+    case: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json``."""
+        return asdict(self)
+
+
+def collect_paths(inputs: Sequence[str]) -> list[Path]:
+    """Files named by ``inputs`` (files, folders searched recursively, glob patterns), in order.
+
+    Raises a :class:`QualcodeError` for a missing path, a pattern that matches nothing or a
+    folder without transcripts, before anything is imported.
+    """
+    found: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not _hidden(p, path)
+            )
+            if not files:
+                raise QualcodeError(
+                    f"no transcripts in the folder {path} "
+                    f"(looked for {', '.join(sorted(SUPPORTED_SUFFIXES))})"
+                )
+            found.extend(files)
+        elif path.exists():
+            found.append(path)
+        elif glob.has_magic(item):
+            matches = sorted(Path(p) for p in glob.glob(item, recursive=True) if Path(p).is_file())
+            if not matches:
+                raise QualcodeError(f"no files match {item}")
+            found.extend(matches)
+        else:
+            raise QualcodeError(f"no such file or folder: {item}")
+    return list(dict.fromkeys(p.resolve() for p in found))
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith((".", "~$")) for part in path.relative_to(root).parts)
+
+
+def import_paths(
+    project: Project,
+    paths: Sequence[Path],
+    options: ImportOptions,
+    on_result: Callable[[ImportResult], None] | None = None,
+) -> list[ImportResult]:
+    """Import each file in its own transaction; failures are reported, not raised."""
+    pattern = compile_speaker_pattern(options.speaker_pattern) if options.speaker_pattern else None
+    if options.language and not _LANGUAGE_TAG.match(options.language):
+        raise QualcodeError(
+            f"--language {options.language!r} is not a language tag such as sr-Latn, sr-Cyrl, bs, hr, en"
+        )
+    results = []
+    for path in paths:
+        try:
+            result = import_file(project, path, options, pattern)
+        except QualcodeError as exc:
+            result = ImportResult(path=str(path), status="failed", message=str(exc))
+        except Exception as exc:  # a reader bug on one odd file must not stop the batch
+            result = ImportResult(
+                path=str(path),
+                status="failed",
+                message=f"unexpected error ({type(exc).__name__}: {exc}); "
+                "please report it with the file's format",
+            )
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return results
+
+
+def import_file(
+    project: Project, path: Path, options: ImportOptions, pattern: re.Pattern[str] | None = None
+) -> ImportResult:
+    """Import one file; on failure raise a :class:`QualcodeError` and write nothing."""
+    data = _read_bytes(path, options.max_mb)
+    digest = hashlib.sha256(data).hexdigest()
+    name = path.stem
+    with project.read() as conn:
+        present = conn.execute(
+            select(DOCUMENTS.c.name).where(DOCUMENTS.c.sha256 == digest)
+        ).scalar_one_or_none()
+    if present is not None:
+        return ImportResult(
+            path=str(path), status="present", document=present, message=f"already in the project as {present}"
+        )
+    parsed = read_transcript(path, data, options.encoding)
+    if not parsed.text.strip():
+        raise ImportFailed("no text found in the file")
+    units = build_units(parsed, pattern)
+    result = _describe(path, name, parsed, units, options)
+    with project.write() as conn:
+        status = _store(conn, digest, parsed, units, result, options)
+    result.status = status
+    return result
+
+
+def _read_bytes(path: Path, max_mb: float) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_mb * 1024 * 1024:
+            raise ImportFailed(
+                f"the file is {size / 1024 / 1024:.0f} MB, more than the import limit of {max_mb:g} MB; "
+                "if it really is one transcript, raise the limit with --max-size MB "
+                "(importing needs about ten times the file size in memory)"
+            )
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ImportFailed("this is a folder, not a file") from None
+    except OSError as exc:
+        raise ImportFailed(f"cannot read the file: {exc.strerror}") from None
+    if not data.strip():
+        raise ImportFailed("the file is empty")
+    return data
+
+
+def _describe(
+    path: Path, name: str, parsed: ParsedTranscript, units: list[UnitSpan], options: ImportOptions
+) -> ImportResult:
+    from qualcode.text.language import detect_language
+
+    guess = detect_language(parsed.text)
+    speakers = list(dict.fromkeys(u.speaker for u in units if u.kind == "turn" and u.speaker))
+    return ImportResult(
+        path=str(path),
+        status="pending",
+        document=name,
+        source_format=parsed.source_format,
+        encoding=parsed.encoding,
+        language=options.language or guess.code,
+        script=guess.script,
+        mixed_script=guess.mixed_script,
+        words=count_words(parsed.text),
+        units=dict(Counter(u.kind for u in units)),
+        speakers=speakers,
+        case=options.case,
+        notes=list(parsed.notes),
+    )
+
+
+def _store(
+    conn: Connection,
+    digest: str,
+    parsed: ParsedTranscript,
+    units: list[UnitSpan],
+    result: ImportResult,
+    options: ImportOptions,
+) -> str:
+    name = result.document or ""
+    status = "imported"
+    existing = conn.execute(select(DOCUMENTS.c.id).where(DOCUMENTS.c.name == name)).scalar_one_or_none()
+    if existing is not None:
+        if not options.replace:
+            raise Conflict(
+                f"a different document named {name} is already in the project; rename the file, "
+                "or use --replace to replace it"
+            )
+        codings = conn.execute(select(func.count()).where(CODINGS.c.document_id == existing)).scalar_one()
+        if codings:
+            raise Conflict(
+                f"{name} has {codings} coding(s); --replace would lose them, so it is refused. "
+                "Import the new version under another file name instead"
+            )
+        conn.execute(delete(DOCUMENTS).where(DOCUMENTS.c.id == existing))
+        status = "replaced"
+    case_id = _case_for(conn, options.case or name, create=options.case is not None)
+    if case_id is not None:
+        result.case = options.case or name
+    doc_id = insert_id(
+        conn,
+        DOCUMENTS,
+        name=name,
+        sha256=digest,
+        text=parsed.text,
+        language=result.language,
+        script=result.script or "",
+        mixed_script=result.mixed_script,
+        source_format=parsed.source_format,
+        source_name=Path(result.path).name,
+        encoding=parsed.encoding,
+        word_count=result.words,
+        case_id=case_id,
+    )
+    conn.execute(
+        insert(UNITS),
+        [
+            {
+                "document_id": doc_id,
+                "kind": u.kind,
+                "ordinal": u.ordinal,
+                "start": u.start,
+                "end": u.end,
+                "speaker": u.speaker,
+                "t_start": u.t_start,
+                "t_end": u.t_end,
+            }
+            for u in units
+        ],
+    )
+    record_event(
+        conn,
+        options.coder,
+        f"document.{'replace' if existing else 'import'}",
+        f"document:{doc_id}",
+        {
+            "name": name,
+            "sha256": digest,
+            "source": result.path,
+            "format": parsed.source_format,
+            "encoding": parsed.encoding,
+            "units": result.units,
+        },
+    )
+    return status
+
+
+def _case_for(conn: Connection, name: str, *, create: bool) -> int | None:
+    case_id = conn.execute(select(CASES.c.id).where(CASES.c.name == name)).scalar_one_or_none()
+    if case_id is None and create:
+        case_id = insert_id(conn, CASES, name=name)
+    return case_id

@@ -1,0 +1,206 @@
+"""`qualcode init` and `import` through the CLI: exit codes, stdout/stderr, and an untouched project."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qualcode.cli import app
+from tests.conftest import SAMPLE
+
+
+def _snapshot(path: Path) -> list[str]:
+    """Schema and every row of the project, to prove a failed command changed nothing."""
+    conn = sqlite3.connect(path)
+    try:
+        return [*conn.iterdump(), str(conn.execute("PRAGMA user_version").fetchone()[0])]
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def study(tmp_path: Path, runner: CliRunner) -> Path:
+    path = tmp_path / "study.db"
+    result = runner.invoke(app, ["init", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Created the project {path}\n"
+    return path
+
+
+def test_init_twice_is_an_error_without_traceback(study: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["init", str(study)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and "already exists" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_missing_project_is_a_one_line_error(tmp_path: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["transcripts", "list", "-p", str(tmp_path / "nope.db")])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "qualcode init" in result.stderr
+
+
+def test_project_from_environment(study: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["transcripts", "list", "--json"], env={"QUALCODE_PROJECT": str(study)})
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+
+
+def test_import_json_then_again_is_already_present(study: Path, runner: CliRunner) -> None:
+    source = SAMPLE / "en03_misdemeanour_judge_banja_luka.txt"
+    first = runner.invoke(app, ["import", str(source), "-p", str(study), "--json", "--coder", "ana"])
+    assert first.exit_code == 0, first.output
+    [row] = json.loads(first.stdout)
+    assert row["status"] == "imported"
+    assert row["document"] == "en03_misdemeanour_judge_banja_luka"
+    assert row["source_format"] == "zoom-txt"
+    assert row["language"] == "en"
+    assert row["units"]["turn"] >= 20
+    again = runner.invoke(app, ["import", str(source), "-p", str(study), "--json"])
+    assert again.exit_code == 0
+    assert [r["status"] for r in json.loads(again.stdout)] == ["present"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("junk.txt", bytes(range(256)) * 40, "binary"),
+        ("empty.txt", b"", "empty"),
+        ("blank.md", b"  \n\n ", "empty"),
+        ("cut.docx", None, "damaged or incomplete"),
+        ("image.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "cannot import .png"),
+    ],
+)
+def test_bad_files_fail_with_one_line_and_change_nothing(
+    study: Path, runner: CliRunner, tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
+    bad = tmp_path / name
+    if content is None:
+        data = (SAMPLE / "en01_io_programme_officer_belgrade.docx").read_bytes()
+        content = data[: len(data) // 2]
+    bad.write_bytes(content)
+    before = _snapshot(study)
+    result = runner.invoke(app, ["import", str(bad), "-p", str(study)])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"Error: {bad}: ")
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert _snapshot(study) == before
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty folder", "no match"])
+def test_bad_paths_fail_before_anything_is_imported(
+    study: Path, runner: CliRunner, tmp_path: Path, kind: str
+) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    (folder / "notes.xlsx").write_bytes(b"x")
+    arg = {
+        "missing": str(tmp_path / "missing.txt"),
+        "empty folder": str(folder),
+        "no match": str(tmp_path / "*.vtt"),
+    }[kind]
+    before = _snapshot(study)
+    result = runner.invoke(
+        app, ["import", str(SAMPLE / "en03_misdemeanour_judge_banja_luka.txt"), arg, "-p", str(study)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+    assert _snapshot(study) == before
+
+
+def test_mixed_batch_imports_the_good_files_and_exits_1(
+    study: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    bad = tmp_path / "junk.txt"
+    bad.write_bytes(b"\0\1\2\3" * 100)
+    good = SAMPLE / "en03_misdemeanour_judge_banja_luka.txt"
+    result = runner.invoke(app, ["import", str(good), str(bad), "-p", str(study), "--json"])
+    assert result.exit_code == 1
+    assert [r["status"] for r in json.loads(result.stdout)] == ["imported", "failed"]
+
+
+def test_huge_file_is_refused_before_reading(study: Path, runner: CliRunner, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as fh:  # sparse: 300 MB on paper, nothing on disk
+        fh.truncate(300 * 1024 * 1024)
+    result = runner.invoke(app, ["import", str(huge), "-p", str(study)])
+    assert result.exit_code == 1
+    assert "300 MB, more than the import limit of 64 MB" in result.stderr
+    assert "--max-size" in result.stderr
+
+
+def test_same_name_different_content_needs_replace(study: Path, runner: CliRunner, tmp_path: Path) -> None:
+    first = tmp_path / "a" / "int01.txt"
+    second = tmp_path / "b" / "int01.txt"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    first.write_text("I: Dobar dan.\n\nR: Dobar dan, izvolite.\n", encoding="utf-8")
+    second.write_text("I: Dobro jutro.\n\nR: Dobro jutro.\n", encoding="utf-8")
+    assert runner.invoke(app, ["import", str(first), "-p", str(study)]).exit_code == 0
+    refused = runner.invoke(app, ["import", str(second), "-p", str(study)])
+    assert refused.exit_code == 1
+    assert "already in the project; rename the file, or use --replace" in refused.stderr
+    replaced = runner.invoke(app, ["import", str(second), "-p", str(study), "--replace", "--json"])
+    assert replaced.exit_code == 0
+    assert json.loads(replaced.stdout)[0]["status"] == "replaced"
+    shown = runner.invoke(app, ["transcripts", "show", "int01", "-p", str(study)])
+    assert shown.stdout == "I: Dobro jutro.\n\nR: Dobro jutro.\n"
+
+
+def test_replace_is_refused_while_the_document_has_codings(
+    study: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    doc = tmp_path / "int02.txt"
+    doc.write_text("I: Prvo.\n\nR: Drugo.\n", encoding="utf-8")
+    assert runner.invoke(app, ["import", str(doc), "-p", str(study)]).exit_code == 0
+    conn = sqlite3.connect(study)
+    conn.execute("INSERT INTO coders (name, created_at) VALUES ('ana', '2026-01-01')")
+    conn.execute(
+        "INSERT INTO codes (name, ordinal, definition, inclusion, exclusion, example, keywords, created_at) "
+        "VALUES ('Theme', 0, '', '', '', '', '{}', '2026-01-01')"
+    )
+    conn.execute(
+        'INSERT INTO codings (document_id, code_id, coder_id, start, "end", memo, origin, important, '
+        "created_at) VALUES (1, 1, 1, 3, 8, '', 'manual', 0, '2026-01-01')"
+    )
+    conn.commit()
+    conn.close()
+    doc.write_text("I: Promenjeno.\n\nR: Drugo.\n", encoding="utf-8")
+    before = _snapshot(study)
+    result = runner.invoke(app, ["import", str(doc), "-p", str(study), "--replace"])
+    assert result.exit_code == 1
+    assert "has 1 coding(s); --replace would lose them" in result.stderr
+    assert _snapshot(study) == before
+    removed = runner.invoke(app, ["transcripts", "remove", "int02", "-p", str(study)])
+    assert removed.exit_code == 1 and "--force" in removed.stderr
+
+
+def test_help_lists_every_group(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for name in ("init", "import", "cases", "transcripts", "demo"):
+        assert f"  {name} " in result.stdout
+
+
+def test_usage_error_exits_2(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["import", "--no-such-option"])
+    assert result.exit_code == 2
+
+
+def test_no_color_output_has_no_escape_codes(study: Path, runner: CliRunner) -> None:
+    result = runner.invoke(
+        app,
+        ["import", str(SAMPLE / "en03_misdemeanour_judge_banja_luka.txt"), "-p", str(study)],
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert result.exit_code == 0
+    assert "\x1b[" not in result.stdout
+    assert "1 imported" in result.stdout
