@@ -86,7 +86,11 @@ def test_half_latin_half_cyrillic_is_mixed_and_follows_the_majority() -> None:
     latin_first = detect_language(text[: cut + 2000] + to_cyrillic(text[cut + 2000 :]))
     assert (latin_first.code, latin_first.script, latin_first.mixed_script) == ("sr-Latn", "Latn", True)
     cyrillic_first = detect_language(to_cyrillic(text[: cut + 2000]) + text[cut + 2000 :])
-    assert (cyrillic_first.code, cyrillic_first.script, cyrillic_first.mixed_script) == ("sr-Cyrl", "Cyrl", True)
+    assert (cyrillic_first.code, cyrillic_first.script, cyrillic_first.mixed_script) == (
+        "sr-Cyrl",
+        "Cyrl",
+        True,
+    )
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,10 @@ needs_corpus = pytest.mark.skipif(
         ("odžak", "оџак"),  # one morpheme: џ
         ("nadžak", "наџак"),  # a Turkish loan, not nad- + ž
         ("podjela odjednom", "подјела одједном"),  # dj is never ђ
-        ("Odjednom Tanjug reče da će nadživeti injekciju.", "Одједном Танјуг рече да ће надживети инјекцију."),
+        (
+            "Odjednom Tanjug reče da će nadživeti injekciju.",
+            "Одједном Танјуг рече да ће надживети инјекцију.",
+        ),
     ],
 )
 def test_transliteration_both_ways(latin: str, cyrillic: str) -> None:

@@ -22,7 +22,10 @@ def sentences(text: str) -> list[str]:
 
 
 def test_exact_spans() -> None:
-    text = "  Dobar dan. Kako ste?! Ja sam dr. Marko Marković, tj. moderator...  Počnimo.\n– Hvala, gđa. Jovanović."
+    text = (
+        "  Dobar dan. Kako ste?! Ja sam dr. Marko Marković, tj. moderator...  Počnimo.\n"
+        "– Hvala, gđa. Jovanović."
+    )
     assert split_sentences(text) == [(2, 12), (13, 23), (24, 67), (69, 77), (78, 102)]
     assert sentences(text) == [
         "Dobar dan.",
@@ -48,14 +51,26 @@ def test_range_gives_absolute_offsets() -> None:
         # BCMS abbreviations, both scripts
         ("Došli su npr. Marko i Ana. Onda smo počeli.", ["Došli su npr. Marko i Ana.", "Onda smo počeli."]),
         ("То је тзв. Закон о раду. Крај.", ["То је тзв. Закон о раду.", "Крај."]),
-        ("Г. Петровић и гђа. Јовановић, нпр. Марко. Ово је крај.", ["Г. Петровић и гђа. Јовановић, нпр. Марко.", "Ово је крај."]),
+        (
+            "Г. Петровић и гђа. Јовановић, нпр. Марко. Ово је крај.",
+            ["Г. Петровић и гђа. Јовановић, нпр. Марко.", "Ово је крај."],
+        ),
         ("Vidi čl. 5 i str. 12. Dalje.", ["Vidi čl. 5 i str. 12.", "Dalje."]),
         ("Prof. Ivić, mr. Babić i gosp. Kovač. Hvala.", ["Prof. Ivić, mr. Babić i gosp. Kovač.", "Hvala."]),
         # itd., etc., sl. usually end the sentence
-        ("Kupili smo jabuke, kruške itd. Onda smo otišli.", ["Kupili smo jabuke, kruške itd.", "Onda smo otišli."]),
+        (
+            "Kupili smo jabuke, kruške itd. Onda smo otišli.",
+            ["Kupili smo jabuke, kruške itd.", "Onda smo otišli."],
+        ),
         # English
-        ("Mr. Smith met Dr. Brown in the U.S. yesterday. Fine.", ["Mr. Smith met Dr. Brown in the U.S. yesterday.", "Fine."]),
-        ("See No. 5 for details. I said no. Then we left.", ["See No. 5 for details.", "I said no.", "Then we left."]),
+        (
+            "Mr. Smith met Dr. Brown in the U.S. yesterday. Fine.",
+            ["Mr. Smith met Dr. Brown in the U.S. yesterday.", "Fine."],
+        ),
+        (
+            "See No. 5 for details. I said no. Then we left.",
+            ["See No. 5 for details.", "I said no.", "Then we left."],
+        ),
         ("Tools, e.g. NVivo, cost money. Yes.", ["Tools, e.g. NVivo, cost money.", "Yes."]),
         # initials, and when a single capital is a sentence end
         ("Pisao je J. Smith. M. Петровић se složio.", ["Pisao je J. Smith.", "M. Петровић se složio."]),
@@ -83,8 +98,14 @@ def test_range_gives_absolute_offsets() -> None:
         ("(Smeh.) Nastavljamo. „Zašto?“ Ne znam.", ["(Smeh.)", "Nastavljamo.", "„Zašto?“", "Ne znam."]),
         ("Rekao je. – Dobro, idemo.", ["Rekao je.", "– Dobro, idemo."]),
         # no split before a lower-case word, after a decimal point, or at a soft line break
-        ("Rekao je... i onda otišao. Cena je 3.5 dinara.", ["Rekao je... i onda otišao.", "Cena je 3.5 dinara."]),
-        ("Ovo je prvi red\nkoji se nastavlja. A ovo\nne.", ["Ovo je prvi red\nkoji se nastavlja.", "A ovo\nne."]),
+        (
+            "Rekao je... i onda otišao. Cena je 3.5 dinara.",
+            ["Rekao je... i onda otišao.", "Cena je 3.5 dinara."],
+        ),
+        (
+            "Ovo je prvi red\nkoji se nastavlja. A ovo\nne.",
+            ["Ovo je prvi red\nkoji se nastavlja.", "A ovo\nne."],
+        ),
         ("Kraj rečenice.\nNova rečenica.", ["Kraj rečenice.", "Nova rečenica."]),
         ("Rekao je „Zašto?“ i otišao.", ["Rekao je „Zašto?“ i otišao."]),
     ],
@@ -111,11 +132,28 @@ def test_parlamint_opening() -> None:
         "Zahvaljujem.",
     ]
     assert got[6].startswith("Saglasno članu 86. stav 2. Poslovnika Narodne skupštine, obaveštavam vas")
-    assert got[6].endswith("zbog potrebe da Narodna skupština što pre razmotri Predlog zakona iz određenog dnevnog reda.")
+    assert got[6].endswith(
+        "zbog potrebe da Narodna skupština što pre razmotri Predlog zakona iz određenog dnevnog reda."
+    )
 
 
 def test_abbreviation_sets_cover_both_scripts_and_english() -> None:
-    for abbreviation in ("npr", "нпр", "tj", "тј", "gđa", "гђа", "itd", "итд", "čl", "чл", "e.g", "i.e", "mr", "mrs"):
+    for abbreviation in (
+        "npr",
+        "нпр",
+        "tj",
+        "тј",
+        "gđa",
+        "гђа",
+        "itd",
+        "итд",
+        "čl",
+        "чл",
+        "e.g",
+        "i.e",
+        "mr",
+        "mrs",
+    ):
         assert abbreviation in ABBREVIATIONS
     assert {"članom", "чланом", "stav", "став", "tačka"} <= ORDINAL_CONTEXT_WORDS
     assert all(a == a.lower() for a in ABBREVIATIONS)

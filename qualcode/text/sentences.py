@@ -37,14 +37,17 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
+# Serbian/Croatian/Bosnian, written in Latin; the Cyrillic forms are generated below. Left out
+# on purpose because they are also words that end sentences (matching ignores case, and
+# English and BCMS share the set): "god." (God), "up.", "nov." (new), "red." (dnevni red),
+# "km.", "min." ("…5 km. Onda…").
 _BCMS_LATIN_ABBREVIATIONS = _words(
-    # Serbian/Croatian/Bosnian, written in Latin; the Cyrillic forms are generated below.
     "npr tj dr sl itd g br čl st str tzv prof mr gđa gđica gđo gosp ul tel mil mlrd pribl odn "
-    "v sv tač al god sc dipl ing red prev ur up usp vid min sek kom din km ca cca oko"
+    "v sv tač al sc dipl ing prev ur usp ca cca"
 )
 _ENGLISH_ABBREVIATIONS = _words(
     "mr mrs ms dr prof e.g i.e etc vs approx st jr sr u.s u.k a.m p.m cf al fig vol pp ch "
-    "gen col lt sgt capt rev hon gov sen jan feb mar apr jun jul aug sep sept oct nov dec dept est"
+    "gen col lt sgt capt rev hon gov jan feb mar apr aug sep sept oct dec dept"
 )
 
 #: Lower-case abbreviations (without the final dot) after which a ``.`` does not end a sentence.
@@ -53,8 +56,8 @@ ABBREVIATIONS: frozenset[str] = frozenset(
     _BCMS_LATIN_ABBREVIATIONS + [to_cyrillic(a) for a in _BCMS_LATIN_ABBREVIATIONS] + _ENGLISH_ABBREVIATIONS
 )
 
-#: Abbreviations that are ordinary words elsewhere, so they count only before a number:
-#: ``No. 5`` but "I said no. Then…" (also Latin/Cyrillic ``Br.``/``Бр.`` are in ABBREVIATIONS).
+#: Abbreviations that are also ordinary words, so they count only before a number:
+#: ``No. 5`` and ``Art. 12``, but "I said no. Then…" is two sentences.
 ABBREVIATIONS_BEFORE_NUMBERS: frozenset[str] = frozenset({"no", "nos", "nr", "art", "p"})
 
 #: Abbreviations that commonly end a sentence ("…, kruške itd. Onda…"): a capital after them
@@ -177,17 +180,17 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     Spans are in order, do not overlap, are stripped of surrounding whitespace, are never
     empty, and together cover every non-space character of the range.
 
-    Ordinal numbers (BCMS writes them with a dot) follow this rule: ``<number>.`` followed by a
-    lower-case word never splits (a lower-case word never starts a sentence here);
-    followed by a digit it does not split (``14. 2. 2022.``); followed by a capitalised word it
-    does not split when the next word is a month, ``godine``/``godina`` or ``veka``/``vijeka``
-    (in either script), or when the word before the number is one of
-    :data:`ORDINAL_CONTEXT_WORDS` (``članom 49. Zakona``, ``stav 2. Poslovnika``). Otherwise it
-    splits: "Prisutno je 108. Zahvaljujem." is two sentences. A number that opens the sentence or
-    follows a comma, colon or semicolon is a list item and does not split (``dnevni red,
-    1. Odgovor…, 2. Usvajanje…``). Limits: a sentence that ends in
-    an ordinal after such a word (``…u članu 5. Onda…``) is not split, and roman numerals
-    other than single letters (``II.``, ``XX.``) are treated as words.
+    Ordinal numbers (BCMS writes them with a dot) follow this rule. ``<number>.`` followed by
+    a lower-case word never splits (a lower-case word never starts a sentence here). Followed
+    by a digit it does not split (``14. 2. 2022.``). Followed by a capitalised word it does not
+    split when that word is a month, ``godine``/``godina`` or ``veka``/``vijeka`` (either
+    script), when the word before the number is one of :data:`ORDINAL_CONTEXT_WORDS`
+    (``članom 49. Zakona``, ``čl. 49. Zakona``, ``stav 2. Poslovnika``), or when the number
+    opens the sentence or follows a comma, colon or semicolon (a list: ``dnevni red,
+    1. Odgovor…, 2. Usvajanje…``). Otherwise it splits: "Prisutno je 108. Zahvaljujem." is two
+    sentences. Limits: a sentence that really ends in such an ordinal (``…u članu 5. Onda…``)
+    is not split, and roman numerals other than single letters (``II.``, ``XX.``) are
+    treated as words, so ``Pio XII. Papa`` splits.
     """
     stop = len(text) if end is None else min(end, len(text))
     spans: list[tuple[int, int]] = []
