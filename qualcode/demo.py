@@ -41,7 +41,7 @@ def build_demo(outdir: Path, sample: Path | None = None, coder: str = "demo") ->
     outdir.mkdir(parents=True, exist_ok=True)
     target = outdir / PROJECT_NAME
     _remove_database_files(target)  # the demo always starts from scratch
-    files = [p for p in collect_paths([str(sample)]) if p.name.lower() != "readme.md"]
+    files = collect_paths([str(sample)])
     with init_project(target) as project:
         imports = import_paths(project, files, ImportOptions(coder=coder))
         failed = [r for r in imports if r.status == "failed"]

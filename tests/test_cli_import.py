@@ -204,3 +204,181 @@ def test_no_color_output_has_no_escape_codes(study: Path, runner: CliRunner) -> 
     assert result.exit_code == 0
     assert "\x1b[" not in result.stdout
     assert "1 imported" in result.stdout
+
+
+def _import_json(runner: CliRunner, study: Path, *args: str) -> list[dict[str, object]]:
+    result = runner.invoke(app, ["import", *args, "-p", str(study), "--json"])
+    assert result.exit_code == 0, result.output
+    rows: list[dict[str, object]] = json.loads(result.stdout)
+    return rows
+
+
+def test_encoding_language_case_and_speaker_overrides(study: Path, runner: CliRunner, tmp_path: Path) -> None:
+    legacy = tmp_path / "stari.txt"
+    legacy.write_bytes(
+        "Ispitivač >> Kako ste?\n\nSocijalna radnica >> Dobro, hvala. Đaci su tu.\n".encode("cp1250")
+    )
+    [row] = _import_json(
+        runner,
+        study,
+        str(legacy),
+        "--encoding",
+        "cp1250",
+        "--language",
+        "hr",
+        "--case",
+        "P77",
+        "--speaker-pattern",
+        r"^(?P<speaker>[^>\n]+?) >> ",
+    )
+    assert (row["encoding"], row["language"], row["case"]) == ("cp1250", "hr", "P77")
+    assert row["speakers"] == ["Ispitivač", "Socijalna radnica"]
+    cases = json.loads(runner.invoke(app, ["cases", "list", "-p", str(study), "--json"]).stdout)
+    assert cases == [{"name": "P77", "documents": ["stari"], "attributes": {}}]
+
+
+def test_wrong_encoding_override_is_a_clear_failure(study: Path, runner: CliRunner, tmp_path: Path) -> None:
+    legacy = tmp_path / "stari.txt"
+    legacy.write_bytes("Đaci su došli.".encode("cp1250"))
+    result = runner.invoke(app, ["import", str(legacy), "--encoding", "utf-8", "-p", str(study)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {legacy}: ")
+    assert "utf-8" in result.stderr
+
+
+def test_bad_language_tag_is_refused(study: Path, runner: CliRunner) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "import",
+            str(SAMPLE / "en03_misdemeanour_judge_banja_luka.txt"),
+            "--language",
+            "Serbian",
+            "-p",
+            str(study),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "not a language tag such as sr-Latn" in result.stderr
+
+
+def test_mixed_script_document_is_flagged(study: Path, runner: CliRunner, tmp_path: Path) -> None:
+    latin = "I: Da li deca prose na raskrsnicama u vašem gradu i ko ih tamo dovodi svakog jutra? " * 3
+    cyrillic = "Р: Да, деца просе на раскрсницама, а одрасли их довозе комбијем и чекају у близини. " * 3
+    doc = tmp_path / "mesano.txt"
+    doc.write_text(latin + "\n\n" + cyrillic + "\n", encoding="utf-8")
+    [row] = _import_json(runner, study, str(doc))
+    assert row["mixed_script"] is True
+    assert row["language"] in ("sr-Latn", "sr-Cyrl")
+
+
+def test_cyrillic_parlamint_is_sr_cyrl(study: Path, runner: CliRunner, corpus: Path) -> None:
+    path = (
+        corpus
+        / "transcripts"
+        / "parlamint_bcms"
+        / "derived"
+        / "ParlaMint-RS_2022-02-14-0.sr-Cyrl-transliterated.txt"
+    )
+    [row] = _import_json(runner, study, str(path))
+    assert (row["language"], row["script"], row["mixed_script"]) == ("sr-Cyrl", "Cyrl", False)
+
+
+def test_whole_sample_folder_and_event_log(study: Path, runner: CliRunner) -> None:
+    rows = _import_json(runner, study, str(SAMPLE), "--coder", "milica")
+    by_name = {r["document"]: r for r in rows}
+    assert len(rows) == 8
+    assert {r["status"] for r in rows} == {"imported"}
+    assert by_name["sr01_socijalna_radnica_nis"]["encoding"] == "cp1250"
+    assert by_name["sr03_tuzilac_novi_sad"]["encoding"] == "cp1251"
+    assert {n: r["language"] for n, r in by_name.items()} == {
+        "sr01_socijalna_radnica_nis": "sr-Latn",
+        "sr02_policija_beograd": "sr-Latn",
+        "sr03_tuzilac_novi_sad": "sr-Cyrl",
+        "sr04_pedagoskinja_subotica": "sr-Cyrl",
+        "bs01_nvo_sarajevo": "bs",
+        "en01_io_programme_officer_belgrade": "en",
+        "en02_shelter_coordinator_tuzla": "en",
+        "en03_misdemeanour_judge_banja_luka": "en",
+    }
+    assert by_name["sr03_tuzilac_novi_sad"]["speakers"] == ["Интервјуер", "Саговорник"]
+    assert by_name["bs01_nvo_sarajevo"]["speakers"] == ["Lejla Mehmedović", "Sagovornica"]
+    assert all(int(str(r["words"])) >= 1500 for r in rows)
+    conn = sqlite3.connect(study)
+    events = conn.execute("SELECT coder, action, target FROM events ORDER BY id").fetchall()
+    conn.close()
+    assert len(events) == 8
+    assert {e[:2] for e in events} == {("milica", "document.import")}
+
+
+def test_transcripts_list_show_remove(study: Path, runner: CliRunner) -> None:
+    _import_json(runner, study, str(SAMPLE / "sr01_socijalna_radnica_nis.txt"))
+    listed = json.loads(runner.invoke(app, ["transcripts", "list", "-p", str(study), "--json"]).stdout)
+    [doc] = listed
+    assert sorted(doc) == [
+        "case",
+        "encoding",
+        "imported_at",
+        "language",
+        "mixed_script",
+        "name",
+        "script",
+        "source_format",
+        "source_name",
+        "speakers",
+        "units",
+        "words",
+    ]
+    assert (doc["name"], doc["language"], doc["script"], doc["speakers"]) == (
+        "sr01_socijalna_radnica_nis",
+        "sr-Latn",
+        "Latn",
+        ["I", "R"],
+    )
+    shown = runner.invoke(
+        app, ["transcripts", "show", "sr01_socijalna_radnica_nis", "--units", "-p", str(study)]
+    )
+    lines = shown.stdout.splitlines()
+    assert lines[0].startswith("turn 1 I: ")
+    assert lines[1].startswith("turn 2 R: ")
+    assert len(lines) == doc["units"]["turn"]
+    as_json = json.loads(
+        runner.invoke(
+            app,
+            [
+                "transcripts",
+                "show",
+                "sr01_socijalna_radnica_nis",
+                "--unit-kind",
+                "sentence",
+                "--json",
+                "-p",
+                str(study),
+            ],
+        ).stdout
+    )
+    text = as_json["text"]
+    for unit in as_json["units"]:
+        assert text[unit["start"] : unit["end"]] == unit["text"]
+    missing = runner.invoke(app, ["transcripts", "show", "sr01_socijalna", "-p", str(study)])
+    assert missing.exit_code == 1
+    assert "did you mean sr01_socijalna_radnica_nis?" in missing.stderr
+    removed = runner.invoke(app, ["transcripts", "remove", "sr01_socijalna_radnica_nis", "-p", str(study)])
+    assert removed.stdout == "Removed sr01_socijalna_radnica_nis.\n"
+    assert json.loads(runner.invoke(app, ["transcripts", "list", "-p", str(study), "--json"]).stdout) == []
+
+
+def test_demo_builds_the_sample_project(tmp_path: Path, runner: CliRunner) -> None:
+    out = tmp_path / "demo"
+    result = runner.invoke(app, ["demo", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Sample study: 8 interviews" in result.stdout
+    assert "8 interviews linked" in result.stdout
+    assert "sr05_centar_za_zrtve_beograd" in result.stdout
+    again = runner.invoke(app, ["demo", str(out)])  # starts afresh, does not pile up
+    assert again.exit_code == 0
+    listed = json.loads(
+        runner.invoke(app, ["transcripts", "list", "-p", str(out / "qualcode.db"), "--json"]).stdout
+    )
+    assert len(listed) == 8
+    assert all(d["case"] for d in listed)

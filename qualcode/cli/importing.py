@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -19,8 +20,6 @@ from qualcode.cli._common import (
 )
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from qualcode.ingest.importer import ImportOptions, ImportResult
     from qualcode.store.project import Project
 
@@ -114,7 +113,7 @@ def _run(
         task = progress.add_task("", total=len(files))
 
         def advance(result: ImportResult) -> None:
-            progress.update(task, advance=1, description=result.path.rsplit("/", 1)[-1])
+            progress.update(task, advance=1, description=Path(result.path).name)
 
         return import_paths(proj, files, options, on_result=advance)
 
@@ -137,7 +136,7 @@ def _summary(results: list[ImportResult]) -> None:
         detail = r.status if r.status != "failed" else f"failed: {r.message}"
         language = f"{r.language} (mixed script)" if r.mixed_script else (r.language or "")
         table.add_row(
-            r.path.rsplit("/", 1)[-1],
+            Path(r.path).name,
             detail,
             r.document or "",
             r.source_format or "",

@@ -104,7 +104,14 @@ def collect_paths(inputs: Sequence[str]) -> list[Path]:
     return list(dict.fromkeys(p.resolve() for p in found))
 
 
+#: Files a folder import passes over (name them explicitly to import them anyway).
+FOLDER_SKIPS = frozenset({"readme", "license", "licence", "changelog"})
+
+
 def _hidden(path: Path, root: Path) -> bool:
+    """Hidden files and folders, Office lock files (``~$…``) and a folder's README/LICENSE."""
+    if path.stem.lower() in FOLDER_SKIPS:
+        return True
     return any(part.startswith((".", "~$")) for part in path.relative_to(root).parts)
 
 
@@ -279,6 +286,8 @@ def _store(
             "format": parsed.source_format,
             "encoding": parsed.encoding,
             "units": result.units,
+            "language": result.language,
+            "case": result.case,
         },
     )
     return status
