@@ -70,7 +70,7 @@ def test_footnotes_and_endnotes_are_numbered_and_appended(corpus: Path) -> None:
 def test_comments_are_counted_not_imported(corpus: Path) -> None:
     parsed = read_docx((corpus / "fixtures" / "docx" / "mammoth_comments.docx").read_bytes())
     assert parsed.text == "Ouch."
-    assert parsed.notes == ["2 Word comment(s) were not imported (annotations, not speech)"]
+    assert parsed.notes == ["2 comment(s) were not imported (annotations, not speech)"]
 
 
 def test_strict_ooxml_and_renamed_main_part_and_bom(corpus: Path) -> None:

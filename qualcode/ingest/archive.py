@@ -15,6 +15,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from qualcode.errors import ImportFailed
+from qualcode.ingest.model import Block, ParsedTranscript
+from qualcode.ingest.normalize import join_paragraphs
 
 #: Largest uncompressed XML part read from a document (a 15,000-word transcript is ~2 MB).
 MAX_PART_BYTES = 200 * 1024 * 1024
@@ -70,3 +72,18 @@ def attr(el: Element, name: str) -> str | None:
         if local(key) == name:
             return value
     return None
+
+
+def assemble_document(
+    paragraphs: list[str], notes: list[str], comments: int, source_format: str
+) -> ParsedTranscript:
+    """A word-processor document's transcript: its paragraphs, then its notes, and what was left out."""
+    text, spans = join_paragraphs(paragraphs + notes)
+    parsed = ParsedTranscript(
+        text=text, paragraphs=[Block(s, e) for s, e in spans], source_format=source_format
+    )
+    if comments:
+        parsed.notes.append(f"{comments} comment(s) were not imported (annotations, not speech)")
+    if notes:
+        parsed.notes.append(f"{len(notes)} footnote(s)/endnote(s) added at the end as [n] paragraphs")
+    return parsed

@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 from qualcode.errors import ImportFailed
-from qualcode.ingest.archive import attr, local, open_archive, read_xml
-from qualcode.ingest.model import Block, ParsedTranscript
-from qualcode.ingest.normalize import join_paragraphs
+from qualcode.ingest.archive import assemble_document, attr, local, open_archive, read_xml
+from qualcode.ingest.model import ParsedTranscript
 
 _SKIP = frozenset(
     {
@@ -79,14 +78,7 @@ def read_docx(data: bytes) -> ParsedTranscript:
     notes = _read_notes(archive, main)
     paragraphs: list[str] = []
     _walk_block(body, paragraphs, notes)
-    paragraphs.extend(notes.order)
-    text, spans = join_paragraphs(paragraphs)
-    parsed = ParsedTranscript(text=text, paragraphs=[Block(s, e) for s, e in spans], source_format="docx")
-    if notes.comments:
-        parsed.notes.append(f"{notes.comments} Word comment(s) were not imported (annotations, not speech)")
-    if notes.order:
-        parsed.notes.append(f"{len(notes.order)} footnote(s)/endnote(s) added at the end as [n] paragraphs")
-    return parsed
+    return assemble_document(paragraphs, notes.order, notes.comments, "docx")
 
 
 def _main_part(archive: zipfile.ZipFile) -> str:

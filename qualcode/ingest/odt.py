@@ -9,9 +9,8 @@ from __future__ import annotations
 from xml.etree.ElementTree import Element
 
 from qualcode.errors import ImportFailed
-from qualcode.ingest.archive import attr, local, open_archive, read_xml
-from qualcode.ingest.model import Block, ParsedTranscript
-from qualcode.ingest.normalize import join_paragraphs
+from qualcode.ingest.archive import assemble_document, attr, local, open_archive, read_xml
+from qualcode.ingest.model import ParsedTranscript
 
 _SKIP = frozenset(
     {
@@ -48,14 +47,7 @@ def read_odt(data: bytes) -> ParsedTranscript:
         raise ImportFailed("this OpenDocument file has no text body (is it a spreadsheet or a drawing?)")
     walker = _Walker()
     walker.block(body)
-    paragraphs = walker.paragraphs + walker.notes
-    text, spans = join_paragraphs(paragraphs)
-    parsed = ParsedTranscript(text=text, paragraphs=[Block(s, e) for s, e in spans], source_format="odt")
-    if walker.comments:
-        parsed.notes.append(f"{walker.comments} comment(s) were not imported (annotations, not speech)")
-    if walker.notes:
-        parsed.notes.append(f"{len(walker.notes)} footnote(s)/endnote(s) added at the end as [n] paragraphs")
-    return parsed
+    return assemble_document(walker.paragraphs, walker.notes, walker.comments, "odt")
 
 
 class _Walker:
