@@ -38,7 +38,11 @@ def split_paragraphs(text: str) -> list[Block]:
     lines together). A text without blank lines, or whose lines are long and blocks few,
     was saved one paragraph per line (Word's "Save as plain text") and each line counts.
     """
-    lines = [(start, start + len(line)) for start, line in _lines(text) if line.strip()]
+    lines = [
+        (start + len(line) - len(line.lstrip()), start + len(line.rstrip()))
+        for start, line in _lines(text)
+        if line.strip()
+    ]
     if not lines:
         return []
     blocks = _blocks(text)
