@@ -1,4 +1,4 @@
-"""Scale benchmark for ``qualcode``: start-up time, import throughput and peak memory.
+"""Scale benchmark for ``qualcode``: start-up time, import throughput, peak memory and search time.
 
 Usage::
 
@@ -7,7 +7,9 @@ Usage::
 Steps: time ``qualcode --help`` (median of 7 runs); generate the synthetic corpus with
 ``make_corpus.py``; import the whole corpus into a fresh project, then only its ``.txt`` files
 into another fresh project, each as a separate child process whose wall time and peak RSS are
-measured; print the figures against the targets. Measurements never change the exit code.
+measured; then time typical searches in-process on the all-formats project (median of
+repeated calls of ``qualcode.search.search`` after a warm-up); print the figures against the
+targets. Measurements never change the exit code.
 See ``bench/README.md``.
 """
 
@@ -39,6 +41,18 @@ TXT_TARGET_WORDS_PER_S = 100_000
 MEMORY_TARGET_BYTES = 1_000_000_000  # 1 GB
 MEMORY_TARGET_CORPUS = (500, 8000)  # the target is stated for 500 documents of 8,000 words
 MAX_LISTED = 5  # failures and detection mismatches listed per import
+SEARCH_RUNS = 20
+SEARCH_TARGET_S = 0.05
+#: (label, query, lemma): the kinds of query a researcher types, over words the corpus has.
+SEARCH_QUERIES: tuple[tuple[str, str, bool], ...] = (
+    ("word", "prosjačenje", False),
+    ("prefix", "prosjač*", False),
+    ("phrase", '"da je"', False),
+    ("AND", "policija AND centar", False),
+    ("Cyrillic word", "просјачење", False),
+    ("--lemma", "žrtva", True),
+    ("English --lemma", "victims", True),
+)
 
 
 def qualcode_executable() -> Path:
@@ -186,6 +200,56 @@ def measure_import(
 
 
 @dataclass
+class SearchTiming:
+    """Wall times of one query, run in-process ``SEARCH_RUNS`` times after one warm-up call."""
+
+    label: str
+    query: str
+    lemma: bool
+    total: int
+    runs_s: list[float]
+
+    @property
+    def median_s(self) -> float:
+        """The median wall time, in seconds."""
+        return statistics.median(self.runs_s)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json``."""
+        return {
+            "label": self.label,
+            "query": self.query,
+            "lemma": self.lemma,
+            "total": self.total,
+            "median_ms": round(self.median_s * 1000, 2),
+            "runs_ms": [round(t * 1000, 2) for t in self.runs_s],
+        }
+
+
+def time_searches(project_path: Path, runs: int = SEARCH_RUNS) -> list[SearchTiming]:
+    """Time each of ``SEARCH_QUERIES`` through the library, as a notebook or the CLI calls it.
+
+    In-process on purpose: the figure is the search itself (index query, fetching the hit
+    paragraphs, keyword-in-context), not interpreter start-up, which ``--help`` measures. The
+    warm-up call also loads simplemma for ``--lemma`` queries, which a CLI run pays once.
+    """
+    from qualcode.search import search
+    from qualcode.store.project import open_project
+
+    timings = []
+    with open_project(project_path) as project:
+        for label, query, lemma in SEARCH_QUERIES:
+            total = search(project, query, lemma=lemma).total
+            runs_s = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                search(project, query, lemma=lemma)
+                runs_s.append(time.perf_counter() - started)
+            timings.append(SearchTiming(label, query, lemma, total, runs_s))
+    return timings
+
+
+@dataclass
 class Target:
     """One stated performance target and whether this run met it."""
 
@@ -195,7 +259,14 @@ class Target:
     note: str = ""
 
 
-def evaluate(help_timing: HelpTiming, full: ImportRun, txt: ImportRun, docs: int, words: int) -> list[Target]:
+def evaluate(
+    help_timing: HelpTiming,
+    full: ImportRun,
+    txt: ImportRun,
+    searches: Sequence[SearchTiming],
+    docs: int,
+    words: int,
+) -> list[Target]:
     """Compare the figures with the targets of the issue."""
     ok_txt = not txt.error and txt.exit_code == 0
     ok_full = not full.error
@@ -218,6 +289,12 @@ def evaluate(help_timing: HelpTiming, full: ImportRun, txt: ImportRun, docs: int
             ok_full and 0 < full.peak_rss_bytes < MEMORY_TARGET_BYTES,
             note,
         ),
+        Target(
+            f"search < {SEARCH_TARGET_S * 1000:.0f} ms (median, slowest query)",
+            f"{max((t.median_s for t in searches), default=0) * 1000:.1f} ms",
+            bool(searches) and all(t.median_s < SEARCH_TARGET_S for t in searches),
+            note if searches else "no search was timed (the all-formats import failed)",
+        ),
     ]
 
 
@@ -232,6 +309,7 @@ def report_text(
     corpus: make_corpus.CorpusSummary,
     help_timing: HelpTiming,
     runs: Sequence[ImportRun],
+    searches: Sequence[SearchTiming],
     targets: Sequence[Target],
 ) -> str:
     """The human-readable report."""
@@ -270,6 +348,15 @@ def report_text(
                 f"encoding in {run.encoding_mismatches} file(s), e.g."
             )
             lines.extend(f"      {example}" for example in run.mismatch_examples)
+    if searches:
+        lines += [
+            "",
+            f"search, all-formats project (in-process, median of {SEARCH_RUNS} after a warm-up; "
+            f"target < {SEARCH_TARGET_S * 1000:.0f} ms):",
+        ]
+        for t in searches:
+            query = t.query + (" --lemma" if t.lemma else "")
+            lines.append(f"  {t.label:<16} {query:<22} {t.total:>7,} paragraphs  {t.median_s * 1000:6.1f} ms")
     lines += ["", "Targets:"]
     for target in targets:
         mark = "met   " if target.met else "MISSED"
@@ -282,6 +369,7 @@ def report_json(
     corpus: make_corpus.CorpusSummary,
     help_timing: HelpTiming,
     runs: dict[str, ImportRun],
+    searches: Sequence[SearchTiming],
     targets: Sequence[Target],
     seed: int,
 ) -> str:
@@ -301,6 +389,7 @@ def report_json(
             "runs_s": [round(t, 4) for t in help_timing.runs_s],
         },
         "imports": {key: run.to_dict() for key, run in runs.items()},
+        "search": [t.to_dict() for t in searches],
         "targets": [asdict(t) for t in targets],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
@@ -321,15 +410,19 @@ def benchmark(workdir: Path, docs: int, words: int, seed: int, as_json: bool) ->
     progress("importing the whole corpus …")
     full = measure_import("import, all formats", exe, [corpus.outdir], workdir / "all.db", corpus.files)
     progress(f"  {full.wall_s:.1f} s")
+    searches: list[SearchTiming] = []
+    if not full.error:
+        progress(f"timing {len(SEARCH_QUERIES)} searches × {SEARCH_RUNS} on the all-formats project …")
+        searches = time_searches(workdir / "all.db")
     txt_files = make_corpus.txt_only(corpus).files
     progress("importing the .txt files only …")
     txt = measure_import("import, .txt only", exe, [corpus.outdir / "txt"], workdir / "txt.db", txt_files)
     progress(f"  {txt.wall_s:.1f} s")
-    targets = evaluate(help_timing, full, txt, docs, words)
+    targets = evaluate(help_timing, full, txt, searches, docs, words)
     if as_json:
-        print(report_json(corpus, help_timing, {"all": full, "txt": txt}, targets, seed))
+        print(report_json(corpus, help_timing, {"all": full, "txt": txt}, searches, targets, seed))
     else:
-        print(report_text(corpus, help_timing, [full, txt], targets))
+        print(report_text(corpus, help_timing, [full, txt], searches, targets))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select
 
 from qualcode.errors import Conflict, NotFound, QualcodeError
+from qualcode.search import unindex_document
 from qualcode.store.events import record_event
 from qualcode.store.models import CASES, CODINGS, DOCUMENTS, UNITS
 from qualcode.store.project import Project
@@ -145,6 +146,7 @@ def remove_document(project: Project, name: str, coder: str, *, force: bool = Fa
         if codings and not force:
             raise Conflict(f"{name} has {codings} coding(s); add --force to remove it together with them")
         conn.execute(delete(CODINGS).where(CODINGS.c.document_id == doc_id))
+        unindex_document(conn, doc_id)  # while its units still exist
         conn.execute(delete(DOCUMENTS).where(DOCUMENTS.c.id == doc_id))
         record_event(conn, coder, "document.remove", f"document:{doc_id}", {"name": name, "codings": codings})
     return int(codings)

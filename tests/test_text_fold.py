@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qualcode.text.fold import fold
+from qualcode.text.fold import fold, fold_with_map
 from qualcode.text.script import to_cyrillic
 
 
@@ -61,3 +61,34 @@ def test_fold_is_idempotent_and_plain(text: str) -> None:
     assert fold(folded) == folded
     assert folded.isascii()
     assert folded == folded.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "folded", "origin"),
+    [
+        ("Đak", "djak", [0, 0, 1, 2]),
+        ("Ђорђе", "djordje", [0, 0, 1, 2, 3, 3, 4]),
+        ("Љубав", "ljubav", [0, 0, 1, 2, 3, 4]),
+        ("Straße", "strasse", [0, 1, 2, 3, 4, 4, 5]),
+        ("e\u0301x", "ex", [0, 2]),  # the loose mark folds to nothing and has no entry
+        ("plain ASCII", "plain ascii", list(range(11))),
+        ("", "", []),
+    ],
+)
+def test_fold_with_map(text: str, folded: str, origin: list[int]) -> None:
+    assert fold_with_map(text) == (folded, origin)
+
+
+# Any text, plus a dense share of the letters whose fold changes length.
+_any_text = st.text(alphabet=st.one_of(st.characters(), st.sampled_from("đĐђЂљЉњЊџЏßǅİ\u0301ﬁ")), max_size=60)
+
+
+@given(_any_text)
+def test_fold_with_map_agrees_with_fold(text: str) -> None:
+    folded, origin = fold_with_map(text)
+    assert folded == fold(text)
+    assert len(origin) == len(folded)
+    assert all(0 <= i < len(text) for i in origin)
+    assert origin == sorted(origin)
+    # Each original character accounts for exactly its own fold.
+    assert "".join(fold(text[i]) for i in sorted(set(origin))) == folded

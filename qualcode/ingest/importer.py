@@ -24,6 +24,7 @@ from qualcode.ingest.normalize import count_words
 from qualcode.ingest.readers import SUPPORTED_SUFFIXES, read_transcript
 from qualcode.ingest.speakers import compile_speaker_pattern
 from qualcode.ingest.units import build_units
+from qualcode.search import index_document, unindex_document
 from qualcode.store.events import record_event
 from qualcode.store.models import CASES, CODINGS, DOCUMENTS, UNITS
 from qualcode.store.project import Project
@@ -238,6 +239,7 @@ def _store(
                 f"{name} has {codings} coding(s); --replace would lose them, so it is refused. "
                 "Import the new version under another file name instead"
             )
+        unindex_document(conn, existing)  # while its units still exist
         conn.execute(delete(DOCUMENTS).where(DOCUMENTS.c.id == existing))
         status = "replaced"
     case_id = _case_for(conn, options.case or name, create=options.case is not None)
@@ -274,6 +276,7 @@ def _store(
             for u in units
         ],
     )
+    index_document(conn, doc_id)
     record_event(
         conn,
         options.coder,

@@ -16,11 +16,12 @@ why the store indexes a column folded here instead.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from qualcode.text.script import to_latin
 
-__all__ = ["fold"]
+__all__ = ["fold", "fold_with_map"]
 
 
 def _strip_marks(char: str) -> str:
@@ -67,3 +68,55 @@ def fold(text: str) -> str:
     # casefold first (C, fast) so that the table only needs lower-case Cyrillic; capitals with
     # diacritics that casefold leaves decomposed (İ → i + U+0307) lose the mark in the table.
     return text.casefold().translate(_FOLD_TABLE)
+
+
+# fold() is a per-code-point map (casefold and translate have no context), so a text can be
+# folded in pieces. Only two kinds of character break the one-for-one correspondence: those
+# our table maps to several letters or to nothing (found here, from the table itself), and the
+# few whose casefold expands (ß → ss, ﬁ → fi), caught by a length check on each run.
+_UNEVEN = re.compile(
+    "["
+    + "".join(
+        re.escape(char)
+        for char in sorted({c for code in _FOLD_TABLE for c in (chr(code), chr(code).upper()) if len(c) == 1})
+        if len(fold(char)) != 1
+    )
+    + "]"
+)
+
+
+def fold_with_map(text: str) -> tuple[str, list[int]]:
+    """``fold(text)`` and, for each folded character, the index of the character it came from.
+
+    ``fold_with_map("Đak")`` is ``("djak", [0, 0, 1, 2])``: both ``d`` and ``j`` come from ``Đ``.
+    The map is non-decreasing; characters that fold to nothing (loose combining marks) have no
+    entry. Search uses it to put a match found in folded text back on the original text.
+    """
+    if text.isascii():
+        # ASCII folds to its lower case, one character for one.
+        return text.lower(), list(range(len(text)))
+    pieces: list[str] = []
+    index: list[int] = []
+    done = 0
+    for uneven in _UNEVEN.finditer(text):
+        _fold_run(text, done, uneven.start(), pieces, index)
+        folded = fold(uneven.group())
+        pieces.append(folded)
+        index.extend([uneven.start()] * len(folded))
+        done = uneven.end()
+    _fold_run(text, done, len(text), pieces, index)
+    return "".join(pieces), index
+
+
+def _fold_run(text: str, start: int, end: int, pieces: list[str], index: list[int]) -> None:
+    """Fold ``text[start:end]``, a run with no character of :data:`_UNEVEN`, into the two lists."""
+    run = text[start:end]
+    folded = fold(run)
+    if len(folded) == len(run):  # nothing can shrink here, so equal length means one for one
+        pieces.append(folded)
+        index.extend(range(start, end))
+        return
+    for i in range(start, end):  # a casefold expansion (ß, ligatures): character by character
+        char_folded = fold(text[i])
+        pieces.append(char_folded)
+        index.extend([i] * len(char_folded))
