@@ -34,3 +34,51 @@ def project(tmp_path: Path) -> Iterator[Project]:
 def runner() -> CliRunner:
     """Typer's runner; stderr is kept apart from stdout so tests can pin both."""
     return CliRunner()
+
+
+@pytest.fixture
+def coded(tmp_path: Path) -> Iterator[Project]:
+    """A project with three small interviews, participants and a small codebook, no codings yet."""
+    from qualcode.cases import import_cases
+    from qualcode.codebook import load_codebook
+    from qualcode.codebook_files import CodebookSpec, CodeSpec
+    from qualcode.ingest.importer import ImportOptions, import_paths
+
+    texts = {
+        "int_a": "I: Kako počinje?\n\nR: Deca prose na raskrsnici. Odrasli čekaju u blizini.\n\n"
+        "I: A novac?\n\nR: Predaju novac odraslima svako veče.",
+        "int_b": "I: Šta vidite?\n\nR: Деца просе поред цркве. Нико их не пријављује.\n\n"
+        "I: Зашто?\n\nR: Sudovi kažnjavaju decu za prosjačenje.",
+        "int_c": "Q: What do you see?\n\nA: Children begging at junctions while adults watch.\n\n"
+        "Q: And the police?\n\nA: Police fine the children instead of protecting them.",
+    }
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    for name, text in texts.items():
+        (folder / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
+    (tmp_path / "people.csv").write_text(
+        "document,case,role,country,years\nint_a,P1,social worker,Serbia,14\n"
+        "int_b,P2,police officer,Serbia,6\nint_c,P3,judge,Bosnia and Herzegovina,20\n",
+        encoding="utf-8",
+    )
+    book = CodebookSpec(
+        title="Test codebook",
+        version="1",
+        codes=[
+            CodeSpec(
+                "Indicators",
+                definition="Signs of exploitation",
+                children=[
+                    CodeSpec("Adults watching", keywords={"sr": ["odrasli"], "en": ["adults"]}),
+                    CodeSpec("Handing over money"),
+                ],
+            ),
+            CodeSpec("Law", children=[CodeSpec("Fines for begging")]),
+            CodeSpec("Perceptions"),
+        ],
+    )
+    with init_project(tmp_path / "coded.db") as proj:
+        import_paths(proj, [folder / f"{n}.txt" for n in texts], ImportOptions(coder="ana"))
+        import_cases(proj, tmp_path / "people.csv", "ana")
+        load_codebook(proj, book, "ana", source="test")
+        yield proj

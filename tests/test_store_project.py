@@ -142,3 +142,16 @@ def test_failed_migration_leaves_file_at_old_version(tmp_path: Path, monkeypatch
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == old
     raw.close()
+
+
+def test_version_1_project_gains_meta_table_on_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    init_project(path).close()
+    raw = sqlite3.connect(path)
+    raw.execute("DROP TABLE project_meta")
+    raw.execute("PRAGMA user_version = 2")
+    raw.close()
+    with open_project(path) as project:
+        assert project.upgraded == [3]
+        with project.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM project_meta").scalar_one() == 0

@@ -38,12 +38,29 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from qualcode.cli import cases, demo, importing, project, transcripts
+    from qualcode.cli import (
+        cases,
+        codebook,
+        coding,
+        demo,
+        history,
+        importing,
+        project,
+        query,
+        search,
+        transcripts,
+    )
 
     project.register(app)
     importing.register(app)
     app.add_typer(cases.app, name="cases")
     app.add_typer(transcripts.app, name="transcripts")
+    app.add_typer(codebook.app, name="codebook")
+    app.add_typer(coding.app, name="code")
+    app.add_typer(coding.memo_app, name="memo")
+    history.register(app)
+    query.register(app)
+    search.register(app)
     demo.register(app)
 
 

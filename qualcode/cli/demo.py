@@ -55,6 +55,8 @@ def demo(
         out.print(
             f"Listed in the sheet but not transcribed yet: {', '.join(cases.missing_documents)}", markup=False
         )
+    coded = " and ".join(f"{coder} ({n} codings)" for coder, n in report.codings.items())
+    out.print(f"Codebook: {len(report.codebook.added)} codes loaded. Coded by {coded}.", markup=False)
     out.print(
         f"Project written to {report.project}. Try: qualcode transcripts list -p {report.project}",
         markup=False,

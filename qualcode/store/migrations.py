@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-from qualcode.store import sqlite
+from qualcode.store import fulltext, sqlite
 from qualcode.store.models import (  # noqa: F401  (importing registers the tables)
     Attribute,
     Case,
@@ -25,6 +25,7 @@ from qualcode.store.models import (  # noqa: F401  (importing registers the tabl
     Document,
     Event,
     Memo,
+    ProjectMeta,
     Unit,
 )
 
@@ -53,6 +54,21 @@ def _v1_initial(conn: Connection) -> None:
     sqlite.install_event_guards(conn)
 
 
+@migration(2)
+def _v2_search_index(conn: Connection) -> None:
+    """The full-text search index and lemma vocabulary, filled from the existing documents."""
+    from qualcode.search import index_all_documents  # search imports the store: import late
+
+    fulltext.create_tables(conn)
+    index_all_documents(conn)
+
+
+@migration(3)
+def _v3_project_meta(conn: Connection) -> None:
+    """Project-level key/value facts: the codebook's title, version and description."""
+    ProjectMeta.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
 LATEST = max(MIGRATIONS)
 
 
@@ -60,6 +76,7 @@ def create_schema(conn: Connection) -> None:
     """Create the current schema in an empty database (inside the caller's transaction)."""
     SQLModel.metadata.create_all(conn)
     sqlite.install_event_guards(conn)
+    fulltext.create_tables(conn)
     sqlite.write_versions(conn, LATEST)
 
 

@@ -155,6 +155,15 @@ class Memo(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class ProjectMeta(SQLModel, table=True):
+    """Project-level facts as key/value text: the codebook's title, version and description."""
+
+    __tablename__ = "project_meta"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)
+    value: str = ""
+
+
 class Event(SQLModel, table=True):
     """One change to the project, appended and never edited: who, when, what."""
 
@@ -181,5 +190,6 @@ CODERS = _table(Coder)
 CODES = _table(Code)
 CODINGS = _table(Coding)
 MEMOS = _table(Memo)
+PROJECT_META = _table(ProjectMeta)
 EVENTS = _table(Event)
 Index("ix_codings_document_code", CODINGS.c.document_id, CODINGS.c.code_id)
