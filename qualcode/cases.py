@@ -351,20 +351,34 @@ def list_cases(project: Project) -> list[CaseSummary]:
             .order_by(DOCUMENTS.c.name)
         ):
             docs.setdefault(case_id, []).append(doc)
-        values: dict[int, dict[str, str | int | float | bool]] = {}
-        for case_id, name, type_, value, number in conn.execute(
-            select(
-                CASE_ATTRIBUTES.c.case_id,
-                ATTRIBUTES.c.name,
-                ATTRIBUTES.c.type,
-                CASE_ATTRIBUTES.c.value,
-                CASE_ATTRIBUTES.c.number,
-            )
-            .join(ATTRIBUTES, ATTRIBUTES.c.id == CASE_ATTRIBUTES.c.attribute_id)
-            .order_by(ATTRIBUTES.c.id)
-        ):
-            values.setdefault(case_id, {})[name] = _python_value(type_, value, number)
-    return [CaseSummary(name, docs.get(cid, []), values.get(cid, {})) for cid, name in cases]
+        values = case_attributes(conn)
+    return [CaseSummary(name, docs.get(cid, []), values[cid].values) for cid, name in cases]
+
+
+@dataclass
+class CaseValues:
+    """A case's name and attribute values."""
+
+    name: str
+    values: dict[str, str | int | float | bool] = field(default_factory=dict)
+
+
+def case_attributes(conn: Connection) -> dict[int, CaseValues]:
+    """Every case's attribute values, typed, by case id."""
+    cases = {cid: CaseValues(name) for cid, name in conn.execute(select(CASES.c.id, CASES.c.name))}
+    for case_id, name, type_, value, number in conn.execute(
+        select(
+            CASE_ATTRIBUTES.c.case_id,
+            ATTRIBUTES.c.name,
+            ATTRIBUTES.c.type,
+            CASE_ATTRIBUTES.c.value,
+            CASE_ATTRIBUTES.c.number,
+        )
+        .join(ATTRIBUTES, ATTRIBUTES.c.id == CASE_ATTRIBUTES.c.attribute_id)
+        .order_by(ATTRIBUTES.c.id)
+    ):
+        cases[case_id].values[name] = _python_value(type_, value, number)
+    return cases
 
 
 def _python_value(type_: str, value: str, number: float | None) -> str | int | float | bool:

@@ -11,14 +11,15 @@ import difflib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select
 
+from qualcode.cases import CaseValues, case_attributes
 from qualcode.codebook import Codebook, read_codebook
 from qualcode.errors import QualcodeError
-from qualcode.store.models import ATTRIBUTES, CASE_ATTRIBUTES, CASES, CODERS, CODINGS, DOCUMENTS, UNITS
+from qualcode.store.models import ATTRIBUTES, CODERS, CODINGS, DOCUMENTS, UNITS
 from qualcode.store.project import Project
 
 _CONDITION = re.compile(r"^\s*(?P<attr>[^=<>!]+?)\s*(?P<op>!=|>=|<=|=|>|<)\s*(?P<value>.*?)\s*$")
@@ -139,37 +140,6 @@ def retrieve(
             )
         )
     return segments
-
-
-@dataclass
-class CaseValues:
-    """A case's name and attribute values."""
-
-    name: str
-    values: dict[str, str | int | float | bool] = field(default_factory=dict)
-
-
-def case_attributes(conn: Connection) -> dict[int, CaseValues]:
-    """Every case's attribute values, typed, by case id."""
-    cases = {cid: CaseValues(name) for cid, name in conn.execute(select(CASES.c.id, CASES.c.name))}
-    for case_id, name, type_, value, number in conn.execute(
-        select(
-            CASE_ATTRIBUTES.c.case_id,
-            ATTRIBUTES.c.name,
-            ATTRIBUTES.c.type,
-            CASE_ATTRIBUTES.c.value,
-            CASE_ATTRIBUTES.c.number,
-        )
-        .join(ATTRIBUTES, ATTRIBUTES.c.id == CASE_ATTRIBUTES.c.attribute_id)
-        .order_by(ATTRIBUTES.c.id)
-    ):
-        typed: str | int | float | bool = value
-        if type_ in ("integer", "number") and number is not None:
-            typed = int(number) if type_ == "integer" else number
-        elif type_ == "boolean":
-            typed = value == "true"
-        cases[case_id].values[name] = typed
-    return cases
 
 
 def _matches(case: CaseValues | None, conditions: list[Condition], conn: Connection) -> bool:
