@@ -113,7 +113,7 @@ def retrieve(
         texts = dict(
             conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.text).where(DOCUMENTS.c.id.in_(doc_ids))).all()
         )
-        locator = _Locator(conn, doc_ids)
+        locator = Locator(conn, doc_ids)
     segments = []
     for r in rows:
         text = texts[r.document_id]
@@ -189,7 +189,7 @@ def _check_attribute(conn: Connection, name: str) -> None:
         raise QualcodeError(f"no participant attribute {name!r}{hint}")
 
 
-class _Locator:
+class Locator:
     """Finds the turn (number, speaker) and the time at an offset of a document."""
 
     def __init__(self, conn: Connection, doc_ids: list[int]) -> None:

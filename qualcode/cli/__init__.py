@@ -39,6 +39,7 @@ app = typer.Typer(
 
 def _register() -> None:
     from qualcode.cli import (
+        agree,
         cases,
         codebook,
         coding,
@@ -61,6 +62,7 @@ def _register() -> None:
     history.register(app)
     query.register(app)
     search.register(app)
+    agree.register(app)
     demo.register(app)
 
 
