@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from qualcode.agreement.audit import AgreementReport, agreement
 from qualcode.cases import CaseImportReport, import_cases
 from qualcode.codebook import LoadReport, load_codebook
 from qualcode.codebook_files import read_codebook_file
@@ -56,6 +57,7 @@ class DemoReport:
     codebook: LoadReport
     codings: dict[str, int]
     documents: list[DocumentSummary]
+    agreement: AgreementReport
 
 
 def sample_study_dir() -> Path:
@@ -92,8 +94,15 @@ def build_demo(outdir: Path, sample: Path | None = None, coder: str = "demo") ->
         loaded = load_codebook(project, read_codebook_file(codebook), coder, source=codebook.name)
         documents = list_documents(project)
         codings = code_sample(project, [d.name for d in documents])
+        audit = agreement(project, coders=list(DEMO_CODERS), unit="units", unit_kind="turn")
     return DemoReport(
-        project=target, imports=imports, cases=cases, codebook=loaded, codings=codings, documents=documents
+        project=target,
+        imports=imports,
+        cases=cases,
+        codebook=loaded,
+        codings=codings,
+        documents=documents,
+        agreement=audit,
     )
 
 

@@ -22,6 +22,7 @@ from qualcode.agreement.binary import PatternCounts, binary_statistics
 from qualcode.agreement.data import (
     UNITS_OF_ANALYSIS,
     AuditData,
+    UnitArrays,
     add_patterns,
     character_patterns,
     load_audit_data,
@@ -156,6 +157,8 @@ def _binary_rows(
 ) -> tuple[list[AgreementRow], AgreementRow | None]:
     k = len(data.coders)
     none: list[list[tuple[int, int]]] = [[] for _ in range(k)]
+    arrays = {doc_id: UnitArrays.of(spans) for doc_id, spans in units.items()}
+    empty = UnitArrays.of([])
     rows: list[AgreementRow] = []
     pooled: dict[tuple[int, ...], int] = {}
     for index, (label, _) in enumerate(data.codes):
@@ -165,7 +168,10 @@ def _binary_rows(
             if unit == "characters":
                 counts = character_patterns(per_coder, data.lengths[doc_id])
             elif unit == "units":
-                counts = unit_patterns(per_coder, units.get(doc_id, []))
+                if (index, doc_id) in data.spans:
+                    counts = unit_patterns(per_coder, arrays.get(doc_id, empty))
+                else:  # nobody used the code here: every unit is (0, …, 0)
+                    counts = {(0,) * k: arrays.get(doc_id, empty).size}
             else:
                 counts = {tuple(int(bool(s)) for s in per_coder): 1}
             add_patterns(total, counts)

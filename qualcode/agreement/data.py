@@ -167,28 +167,50 @@ def character_patterns(per_coder: list[list[Span]], length: int) -> dict[Pattern
     return dict(counts)
 
 
-def unit_patterns(per_coder: list[list[Span]], units: Sequence[Span]) -> dict[Pattern, int]:
+def unit_patterns(per_coder: list[list[Span]], units: Sequence[Span] | UnitArrays) -> dict[Pattern, int]:
     """Units per pattern: a coder applied the code to a unit when a coding overlaps it."""
-    if not units:
+    arrays = units if isinstance(units, UnitArrays) else UnitArrays.of(units)
+    if not arrays.size:
         return {}
-    unit_starts = np.array([u[0] for u in units])
-    unit_ends = np.array([u[1] for u in units])
-    columns = []
-    for spans in per_coder:
+    code = np.zeros(arrays.size, dtype=np.int64)
+    k = len(per_coder)
+    for index, spans in enumerate(per_coder):
         if not spans:
-            columns.append(np.zeros(len(units), dtype=np.int8))
             continue
-        starts = np.array([s[0] for s in spans])
-        ends = np.array([s[1] for s in spans])
+        starts = np.fromiter((s[0] for s in spans), dtype=np.int64, count=len(spans))
+        ends = np.fromiter((s[1] for s in spans), dtype=np.int64, count=len(spans))
         # The first span ending after the unit's start overlaps it if it also starts before the unit ends.
-        first = np.searchsorted(ends, unit_starts, side="right")
+        first = np.searchsorted(ends, arrays.starts, side="right")
         inside = first < len(spans)
-        hit = np.zeros(len(units), dtype=np.int8)
-        hit[inside] = starts[first[inside]] < unit_ends[inside]
-        columns.append(hit)
-    table = np.stack(columns, axis=1)
-    patterns, counts = np.unique(table, axis=0, return_counts=True)
-    return {tuple(int(v) for v in p): int(n) for p, n in zip(patterns, counts, strict=True)}
+        hit = np.zeros(arrays.size, dtype=bool)
+        hit[inside] = starts[first[inside]] < arrays.ends[inside]
+        code += hit.astype(np.int64) << (k - 1 - index)  # the pattern as a k-bit number, first coder highest
+    counts = np.bincount(code, minlength=1 << k)
+    return {
+        tuple((value >> (k - 1 - i)) & 1 for i in range(k)): int(n)
+        for value, n in enumerate(counts.tolist())
+        if n
+    }
+
+
+@dataclass(frozen=True)
+class UnitArrays:
+    """A document's units as numpy arrays, built once and reused for every code."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+
+    @property
+    def size(self) -> int:
+        """The number of units."""
+        return int(self.starts.size)
+
+    @classmethod
+    def of(cls, units: Sequence[Span]) -> UnitArrays:
+        """Arrays from (start, end) pairs in document order."""
+        return cls(
+            np.array([u[0] for u in units], dtype=np.int64), np.array([u[1] for u in units], dtype=np.int64)
+        )
 
 
 def load_units(conn: Connection, doc_ids: Iterable[int], kind: str) -> dict[int, list[Span]]:

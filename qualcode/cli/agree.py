@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -134,9 +135,14 @@ def _print_report(report: AgreementReport) -> None:
         )
         ci = headline.interval
         cells.append(f"{ci.low:.3f}–{ci.high:.3f}" if ci else "—")
-        cells.append(row.reading)
+        cells.append(re.sub(r" \([^()]*\)", "", row.reading))  # the benchmarks are printed once below
         table.add_row(*cells)
     out.print(table)
+    out.print(
+        "Readings: Krippendorff's alpha ≥ .800 reliable, ≥ .667 tentative conclusions only (Krippendorff "
+        "2004); kappa bands of Landis & Koch (1977). Intervals: 95% bootstrap over units.",
+        markup=False,
+    )
 
 
 _STAT_LABELS = {

@@ -57,6 +57,13 @@ def demo(
         )
     coded = " and ".join(f"{coder} ({n} codings)" for coder, n in report.codings.items())
     out.print(f"Codebook: {len(report.codebook.added)} codes loaded. Coded by {coded}.", markup=False)
+    pooled = report.agreement.pooled
+    if pooled is not None:
+        out.print(
+            f"Agreement on speaker turns, all codes pooled: {pooled.reading} "
+            "(per code: qualcode agree --unit units).",
+            markup=False,
+        )
     out.print(
         f"Project written to {report.project}. Try: qualcode transcripts list -p {report.project}",
         markup=False,
