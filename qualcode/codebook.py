@@ -188,7 +188,7 @@ def load_codebook(project: Project, spec: CodebookSpec, coder: str, source: str 
                     CODES,
                     name=code.name,
                     parent_id=parent_id,
-                    ordinal=_next_ordinal(conn, parent_id),
+                    ordinal=next_ordinal(conn, parent_id),
                     **values,
                 )
                 report.added.append(label)
@@ -270,12 +270,12 @@ def codebook_tree(project: Project) -> list[CodeNode]:
 
 def add_code(project: Project, name: str, coder: str, parent: str | None = None, **fields: Any) -> CodeRow:
     """Add a code (under ``parent`` when given); refuses a name its siblings already have."""
-    _check_name(name)
+    check_code_name(name)
     with project.write() as conn:
         book = read_codebook(conn)
         parent_row = book.resolve(parent) if parent else None
         parent_id = parent_row.id if parent_row else None
-        _check_free(book, parent_id, name)
+        check_sibling_free(book, parent_id, name)
         keywords = fields.pop("keywords", {}) or {}
         values = {k: v for k, v in fields.items() if k in CODE_FIELDS and v is not None}
         rec = ChangeRecorder(conn)
@@ -283,7 +283,7 @@ def add_code(project: Project, name: str, coder: str, parent: str | None = None,
             CODES,
             name=name,
             parent_id=parent_id,
-            ordinal=_next_ordinal(conn, parent_id),
+            ordinal=next_ordinal(conn, parent_id),
             keywords=json.dumps(keywords, ensure_ascii=False),
             **values,
         )
@@ -294,11 +294,11 @@ def add_code(project: Project, name: str, coder: str, parent: str | None = None,
 
 def rename_code(project: Project, ref: str, new_name: str, coder: str) -> CodeRow:
     """Give a code a new name (its codings stay)."""
-    _check_name(new_name)
+    check_code_name(new_name)
     with project.write() as conn:
         book = read_codebook(conn)
         row = book.resolve(ref)
-        _check_free(book, row.parent_id, new_name, exclude=row.id)
+        check_sibling_free(book, row.parent_id, new_name, exclude=row.id)
         rec = ChangeRecorder(conn)
         rec.update(CODES, row.id, name=new_name)
         rec.log(coder, "code.rename", f"code:{row.id}", {"from": row.label, "to": new_name})
@@ -314,9 +314,9 @@ def move_code(project: Project, ref: str, new_parent: str | None, coder: str) ->
         if parent is not None and parent.id in book.subtree(row.id):
             raise Conflict(f"cannot move {row.label} under {parent.label}: that is inside it")
         parent_id = parent.id if parent else None
-        _check_free(book, parent_id, row.name, exclude=row.id)
+        check_sibling_free(book, parent_id, row.name, exclude=row.id)
         rec = ChangeRecorder(conn)
-        rec.update(CODES, row.id, parent_id=parent_id, ordinal=_next_ordinal(conn, parent_id))
+        rec.update(CODES, row.id, parent_id=parent_id, ordinal=next_ordinal(conn, parent_id))
         moved = read_codebook(conn).rows[row.id]
         rec.log(coder, "code.move", f"code:{row.id}", {"from": row.label, "to": moved.label})
         return moved
@@ -376,8 +376,8 @@ def merge_codes(project: Project, source_ref: str, target_ref: str, coder: str) 
             collapsed += 1
         children = book.children(source.id)
         for child in children:
-            _check_free(book, target.id, child.name, exclude=child.id)
-            rec.update(CODES, child.id, parent_id=target.id, ordinal=_next_ordinal(conn, target.id))
+            check_sibling_free(book, target.id, child.name, exclude=child.id)
+            rec.update(CODES, child.id, parent_id=target.id, ordinal=next_ordinal(conn, target.id))
         _repoint_memos(conn, rec, "code", source.id, target.id)
         rec.delete(CODES, source.id)
         report = MergeReport(source.label, target.label, moved, collapsed, len(children))
@@ -453,7 +453,8 @@ def _values_of(row: CodeRow) -> dict[str, Any]:
     }
 
 
-def _check_name(name: str) -> None:
+def check_code_name(name: str) -> None:
+    """Refuse a name that cannot be a code's name, with the rule it breaks."""
     # The same rule as the codebook files: " > " separates a path, so a name cannot hold it.
     if not name.strip() or "\n" in name or PATH_SEPARATOR in name or name.rstrip().endswith(" >"):
         raise QualcodeError(
@@ -461,13 +462,15 @@ def _check_name(name: str) -> None:
         )
 
 
-def _check_free(book: Codebook, parent_id: int | None, name: str, exclude: int | None = None) -> None:
+def check_sibling_free(book: Codebook, parent_id: int | None, name: str, exclude: int | None = None) -> None:
+    """Refuse a name that a sibling (another child of the same parent) already has."""
     for sibling in book.children(parent_id):
         if sibling.name == name and sibling.id != exclude:
             raise Conflict(f"there is already a code {sibling.label}")
 
 
-def _next_ordinal(conn: Connection, parent_id: int | None) -> int:
+def next_ordinal(conn: Connection, parent_id: int | None) -> int:
+    """The position after the last child of ``parent_id`` (or the last theme)."""
     condition = CODES.c.parent_id.is_(None) if parent_id is None else CODES.c.parent_id == parent_id
     current = conn.execute(select(func.max(CODES.c.ordinal)).where(condition)).scalar_one_or_none()
     return 0 if current is None else int(current) + 1

@@ -27,7 +27,15 @@ from qualcode.store.project import Project
 from qualcode.store.rows import insert_id
 
 _TABLES: dict[str, Table] = {
-    t.name: t for t in (models.CODES, models.CODINGS, models.MEMOS, models.CODERS, models.PROJECT_META)
+    t.name: t
+    for t in (
+        models.CODES,
+        models.CODINGS,
+        models.MEMOS,
+        models.CODERS,
+        models.PROJECT_META,
+        models.SUGGESTIONS,
+    )
 }
 
 

@@ -26,6 +26,7 @@ from qualcode.store.models import (  # noqa: F401  (importing registers the tabl
     Event,
     Memo,
     ProjectMeta,
+    Suggestion,
     Unit,
 )
 
@@ -67,6 +68,12 @@ def _v2_search_index(conn: Connection) -> None:
 def _v3_project_meta(conn: Connection) -> None:
     """Project-level key/value facts: the codebook's title, version and description."""
     ProjectMeta.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
+@migration(4)
+def _v4_suggestions(conn: Connection) -> None:
+    """Suggested codings and their review status."""
+    Suggestion.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
 
 
 LATEST = max(MIGRATIONS)

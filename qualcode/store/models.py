@@ -155,6 +155,35 @@ class Memo(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class Suggestion(SQLModel, table=True):
+    """A proposed coding waiting for a person's decision, with its method, score and reason."""
+
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'accepted', 'rejected')"),
+        CheckConstraint('0 <= start AND start < "end"'),
+        Index("ix_suggestions_status_priority", "status", "priority"),
+        Index("ix_suggestions_span", "document_id", "code_id", "start", "end"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(sa_column=_fk("documents.id", "CASCADE", index=False))
+    code_id: int = Field(sa_column=_fk("codes.id", "CASCADE", index=False))
+    start: int
+    end: int
+    unit_kind: str
+    unit_ordinal: int
+    method: str
+    score: float
+    #: Review order, lowest first: the most informative or the strongest suggestions come first.
+    priority: float = 0.0
+    reason: str = "[]"  # JSON list of words that made the suggestion
+    model_version: str = ""
+    status: str = "pending"
+    reviewer: str | None = None
+    coding_id: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class ProjectMeta(SQLModel, table=True):
     """Project-level facts as key/value text: the codebook's title, version and description."""
 
@@ -191,5 +220,6 @@ CODES = _table(Code)
 CODINGS = _table(Coding)
 MEMOS = _table(Memo)
 PROJECT_META = _table(ProjectMeta)
+SUGGESTIONS = _table(Suggestion)
 EVENTS = _table(Event)
 Index("ix_codings_document_code", CODINGS.c.document_id, CODINGS.c.code_id)

@@ -1,0 +1,1 @@
+"""Assisted coding: deductive, learned and inductive suggestions, reviewed by a person."""

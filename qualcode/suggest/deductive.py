@@ -1,0 +1,113 @@
+"""Deductive suggestions: the codebook's own words found in the units.
+
+Each code brings its keywords (every language), and — as weaker evidence — the content words of
+its definition and example quote. Units and keywords are compared as folded lemmas (Latin and
+Cyrillic, case and diacritics do not matter; ``žrtvama`` matches the keyword ``žrtva``); a
+keyword of several words matches as a phrase of lemmas.
+
+Score: ``1 − exp(−E)`` where E sums, over the distinct matches in the unit, 1.0 per keyword
+(1.5 per multi-word keyword) and 0.25 per definition/example word: one keyword gives 0.63, two
+give 0.86, definition words alone stay low. The reason lists the words that matched.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from qualcode.text.lemmas import lemma_language, lemmatize, surface_form
+
+KEYWORD_WEIGHT = 1.0
+PHRASE_WEIGHT = 1.5
+DEFINITION_WEIGHT = 0.25
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+#: Definition words this short are mostly function words; keywords are used whatever their length.
+_MIN_DEFINITION_WORD = 5
+
+
+@dataclass(frozen=True)
+class CodeEvidence:
+    """What counts as evidence for one code, as folded lemma sequences."""
+
+    code: str
+    keywords: tuple[tuple[tuple[str, ...], str], ...]  # (lemma sequence, keyword as written)
+    definition_words: frozenset[str]
+
+
+@dataclass(frozen=True)
+class DeductiveMatch:
+    """One code suggested for one unit."""
+
+    unit: int
+    code: str
+    score: float
+    reason: list[str]
+
+
+def lemma_sequence(text: str, language: str) -> tuple[str, ...]:
+    """The folded lemmas of a text's words, in order."""
+    words = [surface_form(w) for w in _WORD.findall(text)]
+    lang = lemma_language(language) or "hbs"
+    lemmas = _lemma_cache(set(words), lang)
+    return tuple(lemmas[w] for w in words)
+
+
+_CACHE: dict[tuple[str, str], str] = {}
+
+
+def _lemma_cache(words: Iterable[str], language: str) -> dict[str, str]:
+    """Lemmas through a per-process cache: vocabulary repeats, lemmatizing it once is enough."""
+    missing = [w for w in words if (language, w) not in _CACHE]
+    if missing:
+        for word, lemma in lemmatize(missing, language).items():
+            _CACHE[(language, word)] = lemma
+    return {w: _CACHE[(language, w)] for w in words}
+
+
+def code_evidence(
+    code: str, keywords: Mapping[str, Sequence[str]], definition: str = "", example: str = ""
+) -> CodeEvidence:
+    """A code's keywords (each in the dictionary of its language) and definition words as lemmas."""
+    phrases: dict[tuple[str, ...], str] = {}
+    for language, words in keywords.items():
+        lang = "en" if language.startswith("en") else "hbs"
+        for keyword in words:
+            sequence = lemma_sequence(keyword, lang)
+            if sequence:
+                phrases.setdefault(sequence, keyword)
+    defining = {
+        lemma
+        for text in (definition, example)
+        for lemma in lemma_sequence(text, "hbs") + lemma_sequence(text, "en")
+        if len(lemma) >= _MIN_DEFINITION_WORD
+    }
+    keyword_lemmas = {lemma for sequence in phrases for lemma in sequence}
+    return CodeEvidence(code, tuple(phrases.items()), frozenset(defining - keyword_lemmas))
+
+
+def deductive_matches(
+    units: Sequence[tuple[str, str]], codes: Sequence[CodeEvidence], *, min_score: float = 0.5
+) -> list[DeductiveMatch]:
+    """Every (unit, code) whose score reaches ``min_score``; units are (text, language) pairs."""
+    found = []
+    for index, (text, language) in enumerate(units):
+        lemmas = lemma_sequence(text, language)
+        present = set(lemmas)
+        joined = " " + " ".join(lemmas) + " "
+        for code in codes:
+            evidence = 0.0
+            reason: list[str] = []
+            for sequence, written in code.keywords:
+                hit = sequence[0] in present if len(sequence) == 1 else f" {' '.join(sequence)} " in joined
+                if hit:
+                    evidence += KEYWORD_WEIGHT if len(sequence) == 1 else PHRASE_WEIGHT
+                    reason.append(written)
+            for lemma in sorted(code.definition_words & present):
+                evidence += DEFINITION_WEIGHT
+                reason.append(lemma)
+            score = 1 - math.exp(-evidence)
+            if evidence and score >= min_score:
+                found.append(DeductiveMatch(index, code.code, round(score, 6), reason))
+    return found
