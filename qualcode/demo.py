@@ -14,6 +14,7 @@ from qualcode.documents import DocumentSummary, list_documents
 from qualcode.errors import QualcodeError
 from qualcode.ingest.importer import ImportOptions, ImportResult, collect_paths, import_paths
 from qualcode.store.project import Project, _remove_database_files, init_project
+from qualcode.suggest.workflow import SuggestReport, suggest_codes
 
 PROJECT_NAME = "qualcode.db"
 #: The two fictional researchers who code the sample study.
@@ -58,6 +59,7 @@ class DemoReport:
     codings: dict[str, int]
     documents: list[DocumentSummary]
     agreement: AgreementReport
+    suggestions: SuggestReport
 
 
 def sample_study_dir() -> Path:
@@ -95,6 +97,7 @@ def build_demo(outdir: Path, sample: Path | None = None, coder: str = "demo") ->
         documents = list_documents(project)
         codings = code_sample(project, [d.name for d in documents])
         audit = agreement(project, coders=list(DEMO_CODERS), unit="units", unit_kind="turn")
+        suggestions = suggest_codes(project, coder, method="all")
     return DemoReport(
         project=target,
         imports=imports,
@@ -103,6 +106,7 @@ def build_demo(outdir: Path, sample: Path | None = None, coder: str = "demo") ->
         codings=codings,
         documents=documents,
         agreement=audit,
+        suggestions=suggestions,
     )
 
 

@@ -49,6 +49,7 @@ def _register() -> None:
         project,
         query,
         search,
+        suggest,
         transcripts,
     )
 
@@ -63,6 +64,7 @@ def _register() -> None:
     query.register(app)
     search.register(app)
     agree.register(app)
+    app.add_typer(suggest.app, name="suggest")
     demo.register(app)
 
 

@@ -64,6 +64,8 @@ def demo(
             "(per code: qualcode agree --unit units).",
             markup=False,
         )
+    made = ", ".join(f"{n} {method}" for method, n in report.suggestions.created.items()) or "none"
+    out.print(f"Suggestions waiting for review: {made} (qualcode suggest review).", markup=False)
     out.print(
         f"Project written to {report.project}. Try: qualcode transcripts list -p {report.project}",
         markup=False,

@@ -1,0 +1,581 @@
+"""Learned code suggestions: one calibrated logistic regression per code, trained on coded units.
+
+**Data.** Every unit given to :func:`train` counts as *reviewed*: a unit without a code is a
+negative example for every code, a unit with codes a positive example for each of them and a
+negative one for the others. A code is learned when it has at least ``min_examples`` units
+and at least one unit without it.
+
+**Model** (one per code, multi-label one-vs-rest):
+
+* features — TF-IDF over lemma unigrams and bigrams plus character 3–5-grams inside word
+  boundaries, both over folded text, so Serbian Cyrillic and Latin give identical features
+  (:mod:`qualcode.suggest.features`);
+* feature selection — the :data:`FEATURES_PER_CODE` features with the highest χ² association
+  with the code (scikit-learn's ``chi2``). A unit has ~700 distinct character n-grams; without
+  selection each of the 40 codes of a 50,000-unit study would fit over 37 million non-zeros,
+  and the per-code models would not fit in memory side by side. On small studies (fewer
+  features than the limit) nothing is left out;
+* classifier — ``LogisticRegression(solver="liblinear", class_weight="balanced")``: codes are
+  rare (a few per cent of units) and balanced weights keep them from being ignored;
+* calibration — when each of :data:`CALIBRATION_FOLDS` folds holds at least
+  :data:`CALIBRATION_MIN` units with and without the code, exactly what scikit-learn's
+  ``CalibratedClassifierCV(method="sigmoid", cv=3)`` does with its default ``ensemble=True``:
+  for each fold a model (selection and regression) is fitted on the other two folds and
+  Platt's sigmoid on the held-out fold; the probability is the mean of the three calibrated
+  probabilities. Selection inside the folds keeps the held-out fold unseen, so the sigmoid is
+  fitted on honest scores. With fewer examples a sigmoid cannot be fitted reliably and the
+  probability is the logistic one of a single model on all units (the report says which).
+  The sigmoid is fitted here (Lin, Lin & Weng 2007, Newton's method) rather than by
+  ``CalibratedClassifierCV``, whose SciPy optimiser holds the interpreter lock for ~0.1 s
+  per fold, which alone would cost 12 s for 40 codes; the tests check that both agree.
+
+Codes are fitted in parallel threads (liblinear releases the interpreter lock). Everything is
+seeded: the same units, codes and seed give the same model, version and predictions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from qualcode.errors import QualcodeError
+from qualcode.suggest import features
+from qualcode.suggest.features import Blocks, FeatureSpace, FloatArray, IntArray, Sparse, segment, sparse
+
+BoolArray = NDArray[np.bool_]
+
+__all__ = [
+    "CALIBRATION_FOLDS",
+    "CALIBRATION_MIN",
+    "FEATURES_PER_CODE",
+    "MAX_REASONS",
+    "MODEL",
+    "CodeSuggester",
+    "Prediction",
+    "SuggestInputError",
+    "TrainingReport",
+    "assign_folds",
+    "train",
+]
+
+#: Name of the method and of its algorithm version; part of every model version.
+MODEL = "learned-1"
+#: Features kept per code and fold (χ² ranking).
+FEATURES_PER_CODE = 500
+#: Folds used to calibrate probabilities (as ``CalibratedClassifierCV(cv=3)``).
+CALIBRATION_FOLDS = 3
+#: Units with and without a code that every calibration fold must hold.
+CALIBRATION_MIN = 5
+#: Inverse regularisation strength of the logistic regressions (scikit-learn's default).
+REGULARISATION = 1.0
+#: Units without the code kept per unit with it when fitting (see :func:`_fit_rows`)…
+NEGATIVE_RATIO = 10
+#: …but never fewer than this many.
+MIN_NEGATIVES = 5000
+#: Reasons given per prediction.
+MAX_REASONS = 5
+
+
+class SuggestInputError(QualcodeError):
+    """The caller passed inconsistent input (sequences of different lengths, a bad option)."""
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    """What :func:`train` did.
+
+    ``codes``: every code found in the labels (sorted); ``trained``: the codes the model
+    suggests; ``too_few``: code → number of units with it, for codes below ``min_examples``;
+    ``examples``: units given; ``model_version``: the model's version (``""`` when no model);
+    ``calibration``: code → how its probabilities are calibrated; ``all_positive``: codes on
+    every unit (nothing to tell them from); ``note``: a sentence for people.
+    """
+
+    codes: list[str]
+    trained: list[str]
+    too_few: dict[str, int]
+    examples: int
+    model_version: str
+    calibration: dict[str, str] = field(default_factory=dict)
+    all_positive: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A suggested code for unit ``unit`` (an index into the texts given to ``predict``).
+
+    ``reason``: the lemmas (or lemma pairs) of the unit that pushed hardest toward the code,
+    best first, at most :data:`MAX_REASONS`; empty when only character n-grams spoke.
+    """
+
+    unit: int
+    code: str
+    probability: float
+    reason: list[str]
+
+
+@dataclass(frozen=True)
+class _Member:
+    """One logistic regression with its sigmoid: ``p = 1 / (1 + exp(slope · f + offset))``."""
+
+    columns: IntArray  # global feature columns: the lemma block first, then the char block
+    coef: FloatArray
+    intercept: float
+    slope: float
+    offset: float
+
+
+class CodeSuggester:
+    """A trained model: probabilities, suggestions and an active-learning order for new units."""
+
+    def __init__(self, version: str, codes: list[str], space: FeatureSpace, members: list[list[_Member]]):
+        from qualcode.suggest.stopwords import stop_words
+
+        sp = sparse()
+        #: ``learned-1:`` and 12 hex digits of the hash of training data and parameters.
+        self.version = version
+        #: The codes this model suggests, sorted.
+        self.codes = codes
+        self._space = space
+        flat = [(code, member) for code, group in enumerate(members) for member in group]
+        rows = np.concatenate([m.columns for _, m in flat])
+        cols = np.repeat(np.arange(len(flat)), [len(m.columns) for _, m in flat])
+        values = np.concatenate([m.coef for _, m in flat])
+        lemma = rows < space.lemma_size
+        shape_l, shape_c = (space.lemma_size, len(flat)), (space.char_size, len(flat))
+        # float32 like the features: scipy would otherwise copy the features to float64 (300 MB
+        # for 50,000 units); decisions then carry ~1e-6 relative rounding, far below any use.
+        weights = values.astype(np.float32)
+        self._lemma = sp.csr_matrix((weights[lemma], (rows[lemma], cols[lemma])), shape_l)
+        self._char = sp.csr_matrix(
+            (weights[~lemma], (rows[~lemma] - space.lemma_size, cols[~lemma])), shape_c
+        )
+        self._intercept = np.array([m.intercept for _, m in flat])
+        self._slope = np.array([m.slope for _, m in flat])
+        self._offset = np.array([m.offset for _, m in flat])
+        # members -> codes: the mean of each code's members' probabilities
+        self._mean = np.zeros((len(flat), len(codes)))
+        owner = np.array([code for code, _ in flat], dtype=np.int64)
+        self._mean[np.arange(len(flat)), owner] = 1.0 / np.bincount(owner, minlength=len(codes))[owner]
+        # Reasons: the lemma columns' mean coefficient per code, stop words left out.
+        coef = np.asarray(self._lemma.astype(np.float64) @ self._mean)  # lemma columns × codes
+        useful = np.flatnonzero(np.any(coef > 0, axis=1))
+        stops = stop_words(["sr", "en"])
+        useful = useful[[not stops.issuperset(name.split()) for name in space.lemma_names(useful)]]
+        self._reason_row = np.full(space.lemma_size, -1, dtype=np.int64)
+        self._reason_row[useful] = np.arange(len(useful))
+        self._reason_coef = coef[useful]
+
+    def scores(self, texts: Sequence[str], languages: Sequence[str]) -> list[dict[str, float]]:
+        """Probability of every code for every unit: ``[{code: probability}, …]``."""
+        probabilities, _ = self._probabilities(texts, languages)
+        return [dict(zip(self.codes, row, strict=True)) for row in probabilities.tolist()]
+
+    def predict(
+        self, texts: Sequence[str], languages: Sequence[str], *, min_probability: float = 0.5
+    ) -> list[Prediction]:
+        """Suggestions with probability ≥ ``min_probability``, by unit, most probable code first."""
+        if not 0.0 <= min_probability <= 1.0:
+            raise SuggestInputError(f"min_probability must be between 0 and 1; got {min_probability}.")
+        probabilities, blocks = self._probabilities(texts, languages)
+        units, codes = np.nonzero(probabilities >= min_probability)
+        chosen = probabilities[units, codes]
+        order = np.lexsort((codes, -chosen, units))
+        units, codes, chosen = units[order], codes[order], chosen[order]
+        reasons = self._reasons(blocks.lemma, units, codes) if blocks is not None else []
+        return [
+            Prediction(int(u), self.codes[c], float(p), r)
+            for u, c, p, r in zip(units.tolist(), codes.tolist(), chosen.tolist(), reasons, strict=True)
+        ]
+
+    def uncertainty_order(self, texts: Sequence[str], languages: Sequence[str]) -> list[int]:
+        """Unit indices, the most informative to code next first.
+
+        Margin sampling over the per-code decisions: a unit comes first when one of its codes
+        has a probability closest to 0.5 (``min |p − 0.5|``); ties go to the unit whose
+        decisions are more uncertain overall (larger summed binary entropy), then to the
+        lower index.
+        """
+        probabilities, _ = self._probabilities(texts, languages)
+        if probabilities.size == 0:
+            return list(range(len(probabilities)))
+        margin = np.abs(probabilities - 0.5).min(axis=1)
+        p = np.clip(probabilities, 1e-12, 1 - 1e-12)
+        entropy = -(p * np.log(p) + (1 - p) * np.log1p(-p)).sum(axis=1)
+        order: IntArray = np.lexsort((np.arange(len(p)), -entropy, margin))
+        return [int(unit) for unit in order]
+
+    def _probabilities(
+        self, texts: Sequence[str], languages: Sequence[str]
+    ) -> tuple[FloatArray, Blocks | None]:
+        _check_lengths(texts=texts, languages=languages)
+        if not texts:
+            return np.zeros((0, len(self.codes))), None
+        blocks = self._space.transform(segment(texts, languages))
+        decision = (blocks.lemma @ self._lemma + blocks.char @ self._char).toarray().astype(np.float64)
+        member = _sigmoid(self._slope * (decision + self._intercept) + self._offset)
+        return member @ self._mean, blocks
+
+    def _reasons(self, lemma: Sparse, units: IntArray, codes: IntArray) -> list[list[str]]:
+        """The lemma features of each (unit, code) with the largest positive coefficient × tf-idf."""
+        starts = lemma.indptr[units]
+        lengths = lemma.indptr[units + 1] - starts
+        pair = np.repeat(np.arange(len(units)), lengths)
+        entries = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(len(pair))
+        columns = lemma.indices[entries].astype(np.int64)
+        row = self._reason_row[columns]
+        known = row >= 0
+        pair, columns = pair[known], columns[known]
+        contribution = lemma.data[entries][known] * self._reason_coef[row[known], codes[pair]]
+        positive = contribution > 0
+        pair, columns, contribution = pair[positive], columns[positive], contribution[positive]
+        # Stable sort, and entries come in column order: ties go to the alphabetically first lemma.
+        order = np.lexsort((-contribution, pair))
+        pair, columns = pair[order], columns[order]
+        first = np.searchsorted(pair, pair)  # start of each pair's run
+        best = np.arange(len(pair)) - first < MAX_REASONS
+        reasons: list[list[str]] = [[] for _ in range(len(units))]
+        for p, name in zip(pair[best].tolist(), self._space.lemma_names(columns[best]), strict=True):
+            reasons[p].append(name)
+        return reasons
+
+
+def _sigmoid(x: FloatArray) -> FloatArray:
+    """``1 / (1 + exp(x))`` without overflow warnings (Platt's sign convention)."""
+    return np.exp(-np.logaddexp(0.0, x))
+
+
+def _check_lengths(**sequences: Sequence[Any]) -> None:
+    sizes = {name: len(values) for name, values in sequences.items()}
+    if len(set(sizes.values())) > 1:
+        listed = ", ".join(f"{name}: {size}" for name, size in sizes.items())
+        raise SuggestInputError(f"Give one entry per unit in each sequence; got {listed}.")
+
+
+def train(
+    texts: Sequence[str],
+    languages: Sequence[str],
+    labels: Sequence[set[str]],
+    *,
+    min_examples: int = 5,
+    seed: int = 0,
+) -> tuple[CodeSuggester | None, TrainingReport]:
+    """Learn every code with at least ``min_examples`` units from the coded units given.
+
+    ``texts[i]`` is a unit, ``languages[i]`` its language tag (``sr-Latn``, ``sr-Cyrl``,
+    ``hr``, ``bs``, ``en``…) and ``labels[i]`` its codes (an empty set: reviewed, no code).
+    Returns ``(None, report)`` when no code can be learned; the report says why. Raises
+    :class:`SuggestInputError` only for caller mistakes (sequences of different lengths,
+    ``min_examples`` < 1, a negative seed).
+    """
+    _check_lengths(texts=texts, languages=languages, labels=labels)
+    if min_examples < 1 or seed < 0:
+        raise SuggestInputError(f"min_examples must be ≥ 1 and seed ≥ 0; got {min_examples} and {seed}.")
+    counts = Counter(code for codes in labels for code in set(codes))
+    codes = sorted(counts)
+    too_few = {code: counts[code] for code in codes if counts[code] < min_examples}
+    everywhere = [code for code in codes if code not in too_few and counts[code] == len(texts)]
+    trainable = [code for code in codes if code not in too_few and code not in everywhere]
+    note = _note(len(texts), codes, too_few, everywhere, min_examples)
+    if not trainable:
+        return None, TrainingReport(codes, [], too_few, len(texts), "", {}, everywhere, note)
+    y = np.array([[code in unit for code in trainable] for unit in labels], dtype=bool)
+    folds = assign_folds(y, CALIBRATION_FOLDS, seed)
+    held_out = np.stack(
+        [np.bincount(folds, weights=y[:, j], minlength=CALIBRATION_FOLDS) for j in range(len(trainable))]
+    )
+    fold_sizes = np.bincount(folds, minlength=CALIBRATION_FOLDS)
+    calibrated = [
+        bool((h >= CALIBRATION_MIN).all() and (fold_sizes - h >= CALIBRATION_MIN).all()) for h in held_out
+    ]
+    space, blocks = FeatureSpace.fit(segment(texts, languages))
+    design = _Design.build(blocks, y, folds)
+    del blocks  # the row-wise copy: 300 MB for 50,000 units, no longer needed
+    members = _fit_codes(design, y, folds, calibrated, seed)
+    del design
+    version = _version(texts, languages, labels, min_examples, seed)
+    calibration = {
+        code: (
+            f"sigmoid (Platt), {CALIBRATION_FOLDS}-fold cross-validation"
+            if ok
+            else f"none (logistic probability): fewer than {CALIBRATION_MIN} units with and "
+            f"without the code in each of {CALIBRATION_FOLDS} folds"
+        )
+        for code, ok in zip(trainable, calibrated, strict=True)
+    }
+    report = TrainingReport(codes, trainable, too_few, len(texts), version, calibration, everywhere, note)
+    return CodeSuggester(version, trainable, space, members), report
+
+
+def _note(units: int, codes: list[str], too_few: dict[str, int], everywhere: list[str], minimum: int) -> str:
+    if units == 0 or not codes:
+        return (
+            f"No unit has a code yet: code at least {minimum} units with each code you want "
+            "suggested (and review some units that do not have it), then train again."
+        )
+    parts = []
+    if too_few:
+        listed = ", ".join(f"{code} ({n})" for code, n in too_few.items())
+        parts.append(f"Not learned, fewer than {minimum} coded units: {listed}; code more units with them.")
+    if everywhere:
+        parts.append(
+            f"Not learned, on every unit given: {', '.join(everywhere)}; include reviewed units "
+            "without these codes so the model can tell them apart."
+        )
+    learned = len(codes) - len(too_few) - len(everywhere)
+    return " ".join([f"Learned {learned} of {len(codes)} codes from {units} units.", *parts])
+
+
+def assign_folds(y: BoolArray, folds: int, seed: int) -> IntArray:
+    """Fold (0 … folds − 1) of each unit, spreading the units of every code evenly.
+
+    A light form of iterative stratification (Sechidis et al. 2011) for multi-label data:
+    units are shuffled (seeded), then ordered by their rarest code — units without a code
+    last — and dealt out in turn, so the units whose rarest code is *c* are spread over the
+    folds as evenly as possible.
+    """
+    n, m = y.shape
+    order = np.random.default_rng(seed).permutation(n)
+    frequency = y.sum(axis=0)
+    rank = np.empty(m, dtype=np.int64)
+    rank[np.lexsort((np.arange(m), frequency))] = np.arange(m)  # rarest code: rank 0
+    rarest = np.where(y, rank, m).min(axis=1, initial=m)
+    order = order[np.argsort(rarest[order], kind="stable")]
+    result = np.empty(n, dtype=np.int64)
+    result[order] = np.arange(n) % folds
+    return result
+
+
+@dataclass(frozen=True)
+class _Design:
+    """Training features by column (CSC, for per-code column selection) and χ² sums per fold.
+
+    ``sums`` rows: fold f × code j at ``f * m + j`` holds the summed features of the fold's
+    units with the code; ``k * m + f`` the summed features of all the fold's units.
+    """
+
+    lemma: Sparse
+    char: Sparse
+    sums: Sparse
+    lemma_size: int
+
+    @classmethod
+    def build(cls, blocks: Blocks, y: BoolArray, folds: IntArray) -> _Design:
+        sp = sparse()
+        n, m = y.shape
+        k = int(folds.max()) + 1
+        units, codes = np.nonzero(y)
+        rows = np.concatenate([units, np.arange(n)])
+        cols = np.concatenate([folds[units] * m + codes, k * m + folds])
+        z = sp.csr_matrix((np.ones(len(rows), np.float32), (cols, rows)), shape=(k * m + k, n))
+
+        def by_column(block: Sparse) -> tuple[Sparse, Sparse]:
+            return z @ block, block.tocsc()
+
+        # Two threads: the sparse products and conversions run without the interpreter lock.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            (lemma_sums, lemma), (char_sums, char) = pool.map(by_column, [blocks.lemma, blocks.char])
+        return cls(lemma, char, sp.hstack([lemma_sums, char_sums], format="csr"), blocks.lemma.shape[1])
+
+    def columns(self, selected: IntArray) -> Sparse:
+        """The CSC matrix of the training units' ``selected`` (sorted, global) columns."""
+        sp = sparse()
+        split = int(np.searchsorted(selected, self.lemma_size))
+        parts = [
+            _gather(self.lemma, selected[:split]),
+            _gather(self.char, selected[split:] - self.lemma_size),
+        ]
+        return sp.hstack(parts, format="csc")
+
+
+def _gather(matrix: Sparse, columns: IntArray) -> Sparse:
+    """``matrix[:, columns]`` for a CSC matrix, copying only the chosen columns."""
+    sp = sparse()
+    starts = matrix.indptr[columns]
+    lengths = matrix.indptr[columns + 1] - starts
+    ends = np.cumsum(lengths)
+    entries = np.repeat(starts - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
+    indptr = np.concatenate([[0], ends])
+    return sp.csc_matrix(
+        (matrix.data[entries], matrix.indices[entries], indptr), (matrix.shape[0], len(columns))
+    )
+
+
+def _chi2(positive: FloatArray, total: FloatArray, share: float) -> FloatArray:
+    """scikit-learn's χ² of each feature against a binary class, from summed feature values.
+
+    ``positive``: summed values over units of the class; ``total``: over all units;
+    ``share``: the class's share of units. Features absent from the units score 0.
+    """
+    expected = total * share
+    variance = expected * (1.0 - share)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(variance > 0, (positive - expected) ** 2 / variance, 0.0)
+
+
+def _select(positive: FloatArray, total: FloatArray, share: float) -> IntArray:
+    """Sorted global columns of the :data:`FEATURES_PER_CODE` features with the highest χ²."""
+    score = _chi2(positive, total, share)
+    candidates = np.flatnonzero(score > 0)
+    if len(candidates) > FEATURES_PER_CODE:
+        best = np.argpartition(-score[candidates], FEATURES_PER_CODE - 1)[:FEATURES_PER_CODE]
+        candidates = candidates[best]
+    return np.sort(candidates)
+
+
+def _fit_codes(
+    design: _Design, y: BoolArray, folds: IntArray, calibrated: list[bool], seed: int
+) -> list[list[_Member]]:
+    n, m = y.shape
+    k = int(folds.max()) + 1
+    sums = design.sums
+    mass = sums[k * m :].toarray().astype(np.float64)  # k × features
+    all_mass = mass.sum(axis=0)
+    fold_units = np.bincount(folds, minlength=k)
+
+    def fit_code(j: int) -> list[_Member]:
+        positive = sums[[f * m + j for f in range(k)]].toarray().astype(np.float64)
+        all_positive = positive.sum(axis=0)
+        fold_positive = np.bincount(folds, weights=y[:, j], minlength=k)
+        if not calibrated[j]:
+            columns = _select(all_positive, all_mass, float(y[:, j].mean()))
+            rows = _fit_rows(y[:, j], (seed, j))
+            coef, intercept = _logistic(design.columns(columns).tocsr()[rows], y[rows, j], seed)
+            return [_Member(columns, coef, intercept, -1.0, 0.0)]
+        selected = []
+        for f in range(k):
+            share = float(fold_positive.sum() - fold_positive[f]) / float(n - fold_units[f])
+            selected.append(_select(all_positive - positive[f], all_mass - mass[f], share))
+        # One gather of every column any fold chose, then cheap per-fold subsets of it.
+        union = np.unique(np.concatenate(selected))
+        x_union = design.columns(union)
+        members = []
+        for f, columns in enumerate(selected):
+            held_out = folds == f
+            train = np.flatnonzero(~held_out)
+            x = _gather(x_union, np.searchsorted(union, columns)).tocsr()
+            rows = train[_fit_rows(y[train, j], (seed, j, f))]
+            coef, intercept = _logistic(x[rows], y[rows, j], seed)
+            # The sigmoid sees every held-out unit: it calibrates to the real share of the code.
+            slope, offset = _platt(x[held_out] @ coef + intercept, y[held_out, j])
+            members.append(_Member(columns, coef, intercept, slope, offset))
+        return members
+
+    from threadpoolctl import threadpool_limits  # a scikit-learn dependency
+
+    # One BLAS thread: OpenBLAS's own threads, spinning beside ours, halved the speed.
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(min(m, _cpus(), 4)) as pool:
+        return list(pool.map(fit_code, range(m)))
+
+
+def _fit_rows(y: BoolArray, seed: tuple[int, ...]) -> IntArray:
+    """Rows a regression is fitted on: every unit with the code and a seeded sample of the rest.
+
+    At most ``max(NEGATIVE_RATIO × positives, MIN_NEGATIVES)`` units without the code are kept.
+    Balanced class weights give both classes the same total weight either way, so the sample
+    changes the fit little, and it cuts the fitting time of a common-enough code in a large
+    study by 3–4×; small studies (fewer than :data:`MIN_NEGATIVES` negatives) use every unit.
+    """
+    positives, negatives = np.flatnonzero(y), np.flatnonzero(~y)
+    cap = max(NEGATIVE_RATIO * len(positives), MIN_NEGATIVES)
+    if len(negatives) > cap:
+        negatives = np.random.default_rng(seed).choice(negatives, cap, replace=False)
+    rows: IntArray = np.sort(np.concatenate([positives, negatives]))
+    return rows
+
+
+def _cpus() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+
+
+def _logistic(x: Sparse, y: BoolArray, seed: int) -> tuple[FloatArray, float]:
+    """Coefficients and intercept of a balanced, L2-regularised logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(
+        solver="liblinear", C=REGULARISATION, class_weight="balanced", random_state=seed % 2**32
+    ).fit(x, y)
+    return model.coef_.ravel().astype(np.float64), float(model.intercept_[0])
+
+
+def _platt(decision: FloatArray, y: BoolArray) -> tuple[float, float]:
+    """Platt's sigmoid ``1 / (1 + exp(A f + B))`` fitted to decision values ``f``.
+
+    Targets are Platt's smoothed labels ((N₊ + 1)/(N₊ + 2) and 1/(N₋ + 2)); the negative
+    log-likelihood is minimised by Newton's method with backtracking (Lin, Lin & Weng 2007,
+    "A note on Platt's probabilistic outputs for support vector machines", Algorithm 1).
+    """
+    positives = float(np.count_nonzero(y))
+    negatives = float(len(y)) - positives
+    # Units with the same decision value and class add identical terms: one point per group,
+    # weighted by its size (many units share a value, e.g. those with no selected feature).
+    values, group = np.unique(np.asarray(decision, dtype=np.float64), return_inverse=True)
+    with_code = np.bincount(group, weights=y, minlength=len(values))
+    without = np.bincount(group, minlength=len(values)) - with_code
+    f = np.concatenate([values[with_code > 0], values[without > 0]])
+    count = np.concatenate([with_code[with_code > 0], without[without > 0]])
+    high, low = (positives + 1.0) / (positives + 2.0), 1.0 / (negatives + 2.0)
+    target = np.concatenate(
+        [np.full(int((with_code > 0).sum()), high), np.full(int((without > 0).sum()), low)]
+    )
+    negative_target = count * (1.0 - target)
+
+    def evaluate(a: float, b: float) -> tuple[float, FloatArray]:
+        """Loss and ``ln(1 + exp(A f + B))``; the latter also gives the probabilities."""
+        z = a * f + b
+        softplus = np.logaddexp(0.0, z)
+        return float(count @ softplus - negative_target @ z), softplus
+
+    a, b = 0.0, float(np.log((negatives + 1.0) / (positives + 1.0)))
+    value, softplus = evaluate(a, b)
+    for _ in range(100):
+        p = np.exp(-softplus)
+        weight = count * p * (1.0 - p)
+        residual = count * (target - p)
+        g1, g2 = float(f @ residual), float(residual.sum())
+        if max(abs(g1), abs(g2)) < 1e-9 * len(y):
+            break
+        fw = f * weight
+        h11, h22, h21 = float(fw @ f) + 1e-12, float(weight.sum()) + 1e-12, float(fw.sum())
+        det = h11 * h22 - h21 * h21
+        da, db = -(h22 * g1 - h21 * g2) / det, -(-h21 * g1 + h11 * g2) / det
+        slope = g1 * da + g2 * db
+        step = 1.0
+        while step >= 1e-10:
+            candidate, candidate_softplus = evaluate(a + step * da, b + step * db)
+            if candidate < value + 1e-4 * step * slope:
+                a, b, value, softplus = a + step * da, b + step * db, candidate, candidate_softplus
+                break
+            step /= 2.0
+        else:
+            break  # no step lowers the loss any more: converged as far as floats allow
+    return a, b
+
+
+def _version(
+    texts: Sequence[str], languages: Sequence[str], labels: Sequence[set[str]], minimum: int, seed: int
+) -> str:
+    """``learned-1:`` and the first 12 hex digits of a SHA-256 of the data and parameters."""
+    import sklearn
+
+    digest = hashlib.sha256()
+    parameters = (
+        MODEL, sklearn.__version__, minimum, seed, FEATURES_PER_CODE, CALIBRATION_FOLDS,
+        CALIBRATION_MIN, REGULARISATION, NEGATIVE_RATIO, MIN_NEGATIVES, features.CHAR_NGRAMS,
+        features.MIN_DF,
+    )  # fmt: skip
+    digest.update(repr(parameters).encode())
+    for text, language, codes in zip(texts, languages, labels, strict=True):
+        record = "\x1f".join([text, language, *sorted(codes)]) + "\x1e"
+        digest.update(record.encode("utf-8", "surrogatepass"))
+    return f"{MODEL}:{digest.hexdigest()[:12]}"

@@ -1,0 +1,408 @@
+"""Suggestions in a project: make them, review them, learn from the coders, measure them.
+
+Nothing is coded without a person's yes: every method only writes *pending* suggestions, and a
+suggestion becomes a coding (origin ``suggestion:<method>``) when someone accepts it. A rejected
+span and code are never suggested again. Making, accepting, rejecting and adopting are undoable
+changes in the event log.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from qualcode.codebook import read_codebook
+from qualcode.coding import ensure_coder
+from qualcode.errors import NotFound, QualcodeError
+from qualcode.history import ChangeRecorder
+from qualcode.store.models import CODERS, CODINGS, DOCUMENTS, SUGGESTIONS, UNITS
+from qualcode.store.project import Project
+
+METHODS = ("deductive", "learned", "all")
+
+
+@dataclass(frozen=True)
+class UnitText:
+    """A unit with its text and its document's language."""
+
+    id: int
+    document_id: int
+    document: str
+    ordinal: int
+    start: int
+    end: int
+    text: str
+    language: str
+    case_id: int | None
+
+
+def load_unit_texts(conn: Connection, kind: str, documents: Sequence[str] = ()) -> list[UnitText]:
+    """Every unit of one kind with its text, in document and unit order."""
+    docs = conn.execute(
+        select(
+            DOCUMENTS.c.id, DOCUMENTS.c.name, DOCUMENTS.c.text, DOCUMENTS.c.language, DOCUMENTS.c.case_id
+        ).order_by(DOCUMENTS.c.name)
+    ).all()
+    if documents:
+        known = {d.name for d in docs}
+        missing = [d for d in documents if d not in known]
+        if missing:
+            raise NotFound(f"no document named {missing[0]!r} (`qualcode transcripts list` shows the names)")
+        docs = [d for d in docs if d.name in set(documents)]
+    by_id = {d.id: d for d in docs}
+    rows = conn.execute(
+        select(UNITS.c.id, UNITS.c.document_id, UNITS.c.ordinal, UNITS.c.start, UNITS.c.end)
+        .where(UNITS.c.kind == kind, UNITS.c.document_id.in_(list(by_id)))
+        .order_by(UNITS.c.document_id, UNITS.c.ordinal)
+    ).all()
+    units = [
+        UnitText(
+            r.id,
+            r.document_id,
+            by_id[r.document_id].name,
+            r.ordinal,
+            r.start,
+            r.end,
+            by_id[r.document_id].text[r.start : r.end],
+            by_id[r.document_id].language,
+            by_id[r.document_id].case_id,
+        )
+        for r in rows
+    ]
+    units.sort(key=lambda u: (u.document, u.ordinal))
+    return units
+
+
+def unit_labels(conn: Connection, units: Sequence[UnitText], coder: str | None = None) -> list[set[str]]:
+    """The code paths applied to each unit (a coding overlapping it), by ``coder`` or by anyone."""
+    book = read_codebook(conn)
+    query = select(CODINGS.c.document_id, CODINGS.c.code_id, CODINGS.c.start, CODINGS.c.end)
+    if coder is not None:
+        query = query.join(CODERS, CODERS.c.id == CODINGS.c.coder_id).where(CODERS.c.name == coder)
+    by_doc: dict[int, list[tuple[int, int, str]]] = {}
+    for doc_id, code_id, start, end in conn.execute(query):
+        by_doc.setdefault(doc_id, []).append((start, end, book.rows[code_id].label))
+    return [
+        {label for start, end, label in by_doc.get(u.document_id, ()) if start < u.end and end > u.start}
+        for u in units
+    ]
+
+
+@dataclass
+class SuggestReport:
+    """What `suggest codes` made."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
+    trained_codes: list[str] = field(default_factory=list)
+    too_few_examples: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json``."""
+        return asdict(self)
+
+
+def suggest_codes(
+    project: Project,
+    coder: str,
+    *,
+    method: str = "all",
+    documents: Sequence[str] = (),
+    unit_kind: str = "turn",
+    min_score: float = 0.5,
+    min_examples: int = 5,
+    seed: int = 0,
+) -> SuggestReport:
+    """Create pending suggestions by the codebook's words and/or a model of the coders' codings."""
+    if method not in METHODS:
+        raise QualcodeError(f"--method {method!r}: use one of {', '.join(METHODS)}")
+    report = SuggestReport()
+    with project.write() as conn:
+        book = read_codebook(conn)
+        if not book.rows:
+            raise QualcodeError(
+                "the project has no codebook yet; load one with `qualcode codebook load FILE`"
+            )
+        units = load_unit_texts(conn, unit_kind, documents)
+        if not units:
+            raise QualcodeError(f"no {unit_kind} units to suggest codes for; import transcripts first")
+        labels = unit_labels(conn, units)
+        candidates: list[tuple[UnitText, str, float, float, list[str], str, str]] = []
+        if method in ("deductive", "all"):
+            candidates += _deductive(book, units, labels, min_score, report)
+        if method in ("learned", "all"):
+            candidates += _learned(conn, units, labels, min_score, min_examples, seed, report)
+        rec = ChangeRecorder(conn)
+        seen = _already_suggested(conn)
+        by_label = {row.label: row.id for row in book.rows.values()}
+        for unit, code, score, priority, reason, method_name, version in candidates:
+            key = (unit.document_id, by_label[code], unit.start, unit.end)
+            if key in seen:  # suggested before (a rejection is final)
+                report.skipped += 1
+                continue
+            seen.add(key)
+            rec.insert(
+                SUGGESTIONS,
+                document_id=unit.document_id,
+                code_id=by_label[code],
+                start=unit.start,
+                end=unit.end,
+                unit_kind=unit_kind,
+                unit_ordinal=unit.ordinal,
+                method=method_name,
+                score=score,
+                priority=priority,
+                reason=json.dumps(reason, ensure_ascii=False),
+                model_version=version,
+                status="pending",
+            )
+            report.created[method_name] = report.created.get(method_name, 0) + 1
+        if rec.ops:
+            rec.log(
+                coder,
+                "suggest.codes",
+                f"method:{method}",
+                {"created": report.created, "skipped": report.skipped},
+            )
+    return report
+
+
+def _deductive(
+    book: Any, units: list[UnitText], labels: list[set[str]], min_score: float, report: SuggestReport
+) -> list[tuple[UnitText, str, float, float, list[str], str, str]]:
+    from qualcode.suggest.deductive import code_evidence, deductive_matches
+
+    evidence = [code_evidence(row.label, row.keywords, row.definition, row.example) for row in book.walk()]
+    evidence = [e for e in evidence if e.keywords or e.definition_words]
+    if not evidence:
+        report.notes.append("no code has keywords, a definition or an example: nothing to match deductively")
+        return []
+    matches = deductive_matches([(u.text, u.language) for u in units], evidence, min_score=min_score)
+    return [
+        (units[m.unit], m.code, m.score, -m.score, m.reason, "deductive", "deductive-1")
+        for m in matches
+        if m.code not in labels[m.unit]  # already coded with it by someone
+    ]
+
+
+def _learned(
+    conn: Connection,
+    units: list[UnitText],
+    labels: list[set[str]],
+    min_score: float,
+    min_examples: int,
+    seed: int,
+    report: SuggestReport,
+) -> list[tuple[UnitText, str, float, float, list[str], str, str]]:
+    from qualcode.suggest.learned import train
+
+    model, training = train(
+        [u.text for u in units], [u.language for u in units], labels, min_examples=min_examples, seed=seed
+    )
+    report.trained_codes = list(training.trained)
+    report.too_few_examples = dict(training.too_few)
+    if model is None:
+        report.notes.append(
+            f"no model could be trained: each code needs at least {min_examples} coded units "
+            f"(and some units without it); codes with too few: "
+            + (", ".join(f"{c} ({n})" for c, n in training.too_few.items()) or "none coded yet")
+        )
+        return []
+    uncoded = [i for i, lab in enumerate(labels) if not lab]  # units nobody has coded yet
+    texts = [units[i].text for i in uncoded]
+    languages = [units[i].language for i in uncoded]
+    order = {unit: rank for rank, unit in enumerate(model.uncertainty_order(texts, languages))}
+    return [
+        (
+            units[uncoded[p.unit]],
+            p.code,
+            round(p.probability, 6),
+            float(order.get(p.unit, len(order))),
+            p.reason,
+            "learned",
+            model.version,
+        )
+        for p in model.predict(texts, languages, min_probability=min_score)
+    ]
+
+
+def _already_suggested(conn: Connection) -> set[tuple[int, int, int, int]]:
+    return {
+        (r.document_id, r.code_id, r.start, r.end)
+        for r in conn.execute(
+            select(SUGGESTIONS.c.document_id, SUGGESTIONS.c.code_id, SUGGESTIONS.c.start, SUGGESTIONS.c.end)
+        )
+    }
+
+
+@dataclass
+class SuggestionView:
+    """A suggestion as listed and reviewed."""
+
+    id: int
+    document: str
+    code: str
+    unit_kind: str
+    unit: int
+    start: int
+    end: int
+    text: str
+    method: str
+    score: float
+    reason: list[str]
+    model_version: str
+    status: str
+    reviewer: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json``."""
+        return asdict(self)
+
+
+def list_suggestions(
+    project: Project,
+    *,
+    status: str | None = "pending",
+    document: str | None = None,
+    code: str | None = None,
+    limit: int | None = None,
+) -> list[SuggestionView]:
+    """Suggestions in review order (strongest deductive and most informative learned first)."""
+    with project.read() as conn:
+        book = read_codebook(conn)
+        query = (
+            select(SUGGESTIONS, DOCUMENTS.c.name.label("document"), DOCUMENTS.c.text.label("doc_text"))
+            .join(DOCUMENTS, DOCUMENTS.c.id == SUGGESTIONS.c.document_id)
+            .order_by(SUGGESTIONS.c.priority, SUGGESTIONS.c.id)
+        )
+        if status is not None:
+            query = query.where(SUGGESTIONS.c.status == status)
+        if document is not None:
+            query = query.where(DOCUMENTS.c.name == document)
+        if code is not None:
+            query = query.where(SUGGESTIONS.c.code_id.in_(book.subtree(book.resolve(code).id)))
+        if limit is not None:
+            query = query.limit(limit)
+        rows = conn.execute(query).all()
+    return [
+        SuggestionView(
+            r.id,
+            r.document,
+            book.rows[r.code_id].label,
+            r.unit_kind,
+            r.unit_ordinal,
+            r.start,
+            r.end,
+            r.doc_text[r.start : r.end],
+            r.method,
+            r.score,
+            json.loads(r.reason),
+            r.model_version,
+            r.status,
+            r.reviewer,
+        )
+        for r in rows
+    ]
+
+
+@dataclass
+class ReviewReport:
+    """What accept / reject did."""
+
+    accepted: list[int] = field(default_factory=list)
+    rejected: list[int] = field(default_factory=list)
+    codings: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json``."""
+        return asdict(self)
+
+
+def review(
+    project: Project,
+    ids: Sequence[int],
+    coder: str,
+    *,
+    accept: bool,
+    as_code: str | None = None,
+) -> ReviewReport:
+    """Accept (a coding by ``coder``; with ``as_code`` under another code) or reject pending suggestions."""
+    report = ReviewReport()
+    with project.write() as conn:
+        book = read_codebook(conn)
+        other = book.resolve(as_code) if as_code else None
+        rows = {r.id: r for r in conn.execute(select(SUGGESTIONS).where(SUGGESTIONS.c.id.in_(list(ids))))}
+        for suggestion_id in ids:
+            row = rows.get(suggestion_id)
+            if row is None:
+                raise NotFound(
+                    f"no suggestion {suggestion_id} (`qualcode suggest list` shows the pending ones)"
+                )
+            if row.status != "pending":
+                raise QualcodeError(
+                    f"suggestion {suggestion_id} was already {row.status}; nothing was changed"
+                )
+        rec = ChangeRecorder(conn)
+        coder_id = ensure_coder(conn, coder) if accept else None
+        for suggestion_id in ids:
+            row = rows[suggestion_id]
+            if not accept:
+                rec.update(SUGGESTIONS, row.id, status="rejected", reviewer=coder)
+                report.rejected.append(row.id)
+                continue
+            code_id = other.id if other else row.code_id
+            coding_id = rec.insert(
+                CODINGS,
+                document_id=row.document_id,
+                code_id=code_id,
+                coder_id=coder_id,
+                start=row.start,
+                end=row.end,
+                memo="",
+                origin=f"suggestion:{row.method}",
+            )
+            # Coded under another code: the suggested code was wrong for this span, so it is rejected.
+            rec.update(
+                SUGGESTIONS,
+                row.id,
+                status="rejected" if other else "accepted",
+                reviewer=coder,
+                coding_id=coding_id,
+            )
+            (report.rejected if other else report.accepted).append(row.id)
+            report.codings.append(coding_id)
+        rec.log(
+            coder,
+            "suggest.accept" if accept else "suggest.reject",
+            "suggestions",
+            {"accepted": len(report.accepted), "rejected": len(report.rejected), "as": as_code or ""},
+        )
+    return report
+
+
+def accept_above(
+    project: Project, threshold: float, coder: str, *, method: str | None = None
+) -> ReviewReport:
+    """Accept every pending suggestion scoring at least ``threshold``."""
+    with project.read() as conn:
+        query = select(SUGGESTIONS.c.id).where(
+            SUGGESTIONS.c.status == "pending", SUGGESTIONS.c.score >= threshold
+        )
+        if method:
+            query = query.where(SUGGESTIONS.c.method == method)
+        ids = list(conn.execute(query.order_by(SUGGESTIONS.c.id)).scalars())
+    if not ids:
+        return ReviewReport()
+    return review(project, ids, coder, accept=True)
+
+
+def count_by_status(project: Project) -> dict[str, int]:
+    """How many suggestions are pending, accepted and rejected."""
+    with project.read() as conn:
+        return dict(Counter(conn.execute(select(SUGGESTIONS.c.status)).scalars()))
