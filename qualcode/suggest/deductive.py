@@ -6,7 +6,7 @@ Cyrillic, case and diacritics do not matter; ``žrtvama`` matches the keyword ``
 keyword of several words matches as a phrase of lemmas.
 
 Score: ``1 − exp(−E)`` where E sums, over the distinct matches in the unit, 1.0 per keyword
-(1.5 per multi-word keyword) and 0.25 per definition/example word: one keyword gives 0.63, two
+(1.5 per multi-word keyword) and 0.15 per definition/example word: one keyword gives 0.63, two
 give 0.86, definition words alone stay low. The reason lists the words that matched.
 """
 
@@ -21,7 +21,7 @@ from qualcode.text.lemmas import lemma_language, lemmatize, surface_form
 
 KEYWORD_WEIGHT = 1.0
 PHRASE_WEIGHT = 1.5
-DEFINITION_WEIGHT = 0.25
+DEFINITION_WEIGHT = 0.15
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 #: Definition words this short are mostly function words; keywords are used whatever their length.
 _MIN_DEFINITION_WORD = 5
