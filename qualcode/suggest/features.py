@@ -46,7 +46,6 @@ __all__ = [
     "Blocks",
     "FeatureSpace",
     "Segments",
-    "keep_columns",
     "lemma_text",
     "normalise_for_features",
     "segment",
@@ -121,12 +120,14 @@ _WORD_LEMMAS: dict[str, dict[str, str]] = {}
 
 
 def _bounded(cache: dict[Any, Any]) -> dict[Any, Any]:
+    """``cache``, emptied first when it has grown past :data:`_CACHE_LIMIT` entries."""
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
     return cache
 
 
 def _chunk_normals(chunks: Iterable[str]) -> list[str]:
+    """:func:`normalise_for_features` of each chunk, cached."""
     cache = _bounded(_NORMAL)
     result = []
     for chunk in chunks:
@@ -211,7 +212,11 @@ def segment(texts: Sequence[str], languages: Sequence[str]) -> Segments:
 
 @dataclass(frozen=True)
 class Blocks:
-    """The two TF-IDF blocks of a set of units (CSR matrices, float32, rows L2-normalised)."""
+    """The two TF-IDF blocks of a set of units (float32, rows L2-normalised).
+
+    CSR from :meth:`FeatureSpace.transform` (scoring goes unit by unit); CSC from
+    :meth:`FeatureSpace.fit` (training selects features column by column).
+    """
 
     lemma: Sparse
     char: Sparse
@@ -246,7 +251,7 @@ class FeatureSpace:
 
     @classmethod
     def fit(cls, segments: Segments) -> tuple[FeatureSpace, Blocks]:
-        """Learn vocabularies (features in ≥ :data:`MIN_DF` units) and idf; return the training blocks."""
+        """Learn vocabularies (features in ≥ :data:`MIN_DF` units) and idf; return training blocks (CSC)."""
         with ThreadPoolExecutor(max_workers=2) as pool:
             lemma = pool.submit(_LemmaSpace.fit, segments)
             char = pool.submit(_CharSpace.fit, segments)
@@ -272,6 +277,7 @@ class _LemmaSpace:
 
     @classmethod
     def fit(cls, segments: Segments) -> tuple[_LemmaSpace, Sparse]:
+        """Vocabulary of unigrams and bigrams in ≥ :data:`MIN_DF` units, and the weighted block (CSC)."""
         sp = sparse()
 
         vocabulary = sorted(set(chain.from_iterable(segments.lemmas)))
@@ -289,12 +295,13 @@ class _LemmaSpace:
         # A bigram in two units has both its words in two units, so both are kept; the remap
         # is increasing, so the keys stay sorted.
         keys = remap[frequent // max(size, 1)] * int(keep.sum()) + remap[frequent % max(size, 1)]
-        counts = sp.hstack([keep_columns(unigrams, keep), keep_columns(bigrams, keep_pairs)], format="csr")
+        counts = sp.hstack([unigrams[:, keep], bigrams[:, keep_pairs]], format="csr")
         kept = [lemma for lemma, k in zip(vocabulary, keep.tolist(), strict=True) if k]
         space = cls(kept, keys, _idf(np.concatenate([df[keep], df_pairs[keep_pairs]]), segments.units))
-        return space, _weigh(counts, space.idf)
+        return space, _weigh(counts, space.idf).tocsc()
 
     def transform(self, segments: Segments) -> Sparse:
+        """The weighted lemma block of new units (CSR)."""
         ids = [[self.index.get(t, -1) for t in lemmas] for lemmas in segments.lemmas]
         rows, tokens = _expand(segments, ids)
         size = len(self.unigrams)
@@ -312,6 +319,7 @@ class _LemmaSpace:
         return _weigh(counts, self.idf)
 
     def names(self, columns: IntArray) -> list[str]:
+        """See :meth:`FeatureSpace.lemma_names`."""
         v = len(self.unigrams)
         names = []
         for column in columns.tolist():
@@ -336,31 +344,37 @@ class _CharSpace:
 
     @classmethod
     def fit(cls, segments: Segments) -> tuple[_CharSpace, Sparse]:
+        """Vocabulary of n-grams in ≥ :data:`MIN_DF` units, and the weighted block (CSC)."""
         from sklearn.feature_extraction.text import CountVectorizer
 
-        nothing = (cls(None, np.zeros(0), {}, None), _empty(segments.units, 0))
+        nothing = (cls(None, np.zeros(0), {}, None), _empty(segments.units, 0).tocsc())
         if not any(segments.normal):
             return nothing
         full = CountVectorizer(**_CHAR_OPTIONS)
         ngrams = full.fit_transform(segments.normal).astype(np.float32)
-        units = _chunk_units(segments)
-        counts = units @ ngrams
-        df = _document_frequency(counts)
+        # Training wants the features column by column (per-code selection), so the product
+        # is computed transposed: n-grams × units in CSR is units × n-grams in CSC, and the
+        # row-wise copy (300 MB for 50,000 units) is never made.
+        chunks = _counts(segments.keys, segments.rows, len(segments.normal), segments.units)
+        counts = ngrams.T.tocsr() @ chunks
+        df = np.diff(counts.indptr)
         keep = df >= MIN_DF
         if not keep.any():
             return nothing
         if not keep.all():
             # Pruning the small chunk × n-gram matrix and multiplying again is faster, and
-            # lighter on memory, than pruning the units × n-gram product in place.
+            # lighter on memory, than pruning the product.
             del counts
-            ngrams = keep_columns(ngrams, keep)
-            counts = units @ ngrams
+            ngrams = ngrams[:, keep]
+            counts = ngrams.T.tocsr() @ chunks
         vectorizer = CountVectorizer(**_CHAR_OPTIONS, vocabulary=full.get_feature_names_out()[keep].tolist())
         known = {normal: row for row, normal in reversed(list(enumerate(segments.normal)))}
         space = cls(vectorizer, _idf(df[keep], segments.units), known, ngrams)
-        return space, _weigh(counts, space.idf)
+        columns = sparse().csc_matrix((counts.data, counts.indices, counts.indptr), shape=counts.shape[::-1])
+        return space, _weigh_columns(columns, space.idf)
 
     def transform(self, segments: Segments) -> Sparse:
+        """The weighted n-gram block of new units (CSR); only unseen chunks are cut anew."""
         sp = sparse()
 
         if self.vectorizer is None:
@@ -399,6 +413,7 @@ def _chunk_units(segments: Segments) -> Sparse:
 
 
 def _counts(rows: IntArray, columns: IntArray, units: int, size: int) -> Sparse:
+    """CSR count matrix: how often each (row, column) pair occurs."""
     sp = sparse()
 
     data = np.ones(len(rows), dtype=np.float32)
@@ -406,6 +421,7 @@ def _counts(rows: IntArray, columns: IntArray, units: int, size: int) -> Sparse:
 
 
 def _empty(units: int, size: int) -> Sparse:
+    """An all-zero CSR matrix."""
     return _counts(np.empty(0, np.int64), np.empty(0, np.int64), units, size)
 
 
@@ -414,26 +430,10 @@ def _document_frequency(counts: Sparse) -> IntArray:
     df = np.zeros(counts.shape[1], dtype=np.int64)
     # In slices: bincount converts its input to int64, and one 300 MB temporary array costs
     # more in page faults than the counting itself.
-    step = 1 << 22
+    step = 1 << 20
     for start in range(0, len(counts.indices), step):
         df += np.bincount(counts.indices[start : start + step], minlength=counts.shape[1])
     return df
-
-
-def keep_columns(matrix: Sparse, keep: NDArray[np.bool_]) -> Sparse:
-    """``matrix[:, keep]`` for a CSR matrix, in one pass (scipy's fancy indexing makes copies)."""
-    sp = sparse()
-
-    if keep.all():
-        return matrix
-
-    remap = np.cumsum(keep) - 1
-    entries = keep[matrix.indices]
-    before = np.concatenate([[0], np.cumsum(entries)])
-    return sp.csr_matrix(
-        (matrix.data[entries], remap[matrix.indices[entries]], before[matrix.indptr]),
-        shape=(matrix.shape[0], int(keep.sum())),
-    )
 
 
 def _idf(df: IntArray, units: int) -> FloatArray:
@@ -442,19 +442,63 @@ def _idf(df: IntArray, units: int) -> FloatArray:
     return idf
 
 
+def _spans(indptr: IntArray) -> list[tuple[int, int]]:
+    """Runs of consecutive rows (CSR) or columns (CSC) holding about 4 million entries each.
+
+    Weighing works run by run: whole-matrix temporaries would be 150–300 MB each for 50,000
+    units, and their page faults cost more than the arithmetic.
+    """
+    step = 1 << 20
+    cuts = np.searchsorted(indptr, np.arange(step, int(indptr[-1]), step))
+    bounds = np.unique(np.concatenate([[0], cuts, [len(indptr) - 1]]))
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+
+
+def _scale(squares: FloatArray) -> NDArray[np.float32]:
+    """1 / L2 norm of each unit (0 for a unit without features)."""
+    scale = np.zeros(len(squares), dtype=np.float32)
+    filled = squares > 0
+    scale[filled] = 1.0 / np.sqrt(squares[filled])
+    return scale
+
+
 def _weigh(counts: Sparse, idf: NDArray[np.float32]) -> Sparse:
     """Sublinear tf × idf, rows L2-normalised, in place on ``counts`` (CSR, float32, no duplicates)."""
-    data = counts.data
+    data, indices, indptr = counts.data, counts.indices, counts.indptr
     np.log(data, out=data)
     data += 1.0
-    data *= idf[counts.indices]
-    lengths = np.diff(counts.indptr)
-    filled = lengths > 0
-    squares = np.zeros(counts.shape[0], dtype=np.float32)
-    # reduceat sums each row on its own, so a unit's features never depend on its neighbours;
-    # in float32 (~1e-6 relative) because a float64 reduction of float32 data is 10x slower.
-    squares[filled] = np.add.reduceat(np.square(data), counts.indptr[:-1][filled])
-    scale = np.zeros_like(squares)
-    scale[filled] = 1.0 / np.sqrt(squares[filled])
-    data *= np.repeat(scale, lengths)
+    for first, last in _spans(indptr):
+        start, end = int(indptr[first]), int(indptr[last])
+        run = data[start:end]
+        run *= idf[indices[start:end]]
+        lengths = np.diff(indptr[first : last + 1])
+        filled = lengths > 0
+        squares = np.zeros(last - first)
+        # Each unit is summed on its own (in float64), so its features never depend on the
+        # other units of the batch.
+        squares[filled] = np.add.reduceat(
+            np.square(run, dtype=np.float64), indptr[first:last][filled] - start
+        )
+        run *= np.repeat(_scale(squares), lengths)
+    return counts
+
+
+def _weigh_columns(counts: Sparse, idf: NDArray[np.float32]) -> Sparse:
+    """:func:`_weigh` for a CSC matrix: the same values, computed column run by column run."""
+    data, rows, indptr = counts.data, counts.indices, counts.indptr
+    np.log(data, out=data)
+    data += 1.0
+    spans = _spans(indptr)
+    squares = np.zeros(counts.shape[0])
+    for first, last in spans:
+        start, end = int(indptr[first]), int(indptr[last])
+        run = data[start:end]
+        run *= np.repeat(idf[first:last], np.diff(indptr[first : last + 1]))
+        squares += np.bincount(
+            rows[start:end], weights=np.square(run, dtype=np.float64), minlength=len(squares)
+        )
+    scale = _scale(squares)
+    for first, last in spans:
+        start, end = int(indptr[first]), int(indptr[last])
+        data[start:end] *= scale[rows[start:end]]
     return counts

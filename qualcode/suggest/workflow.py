@@ -202,8 +202,16 @@ def _learned(
 ) -> list[tuple[UnitText, str, float, float, list[str], str, str]]:
     from qualcode.suggest.learned import train
 
+    # Learn from documents someone has coded: there an uncoded unit was read and left uncoded, a
+    # true negative. Units of documents nobody has opened yet would only teach "no code".
+    coded_docs = {u.document_id for u, lab in zip(units, labels, strict=True) if lab}
+    reviewed = [i for i, u in enumerate(units) if u.document_id in coded_docs]
     model, training = train(
-        [u.text for u in units], [u.language for u in units], labels, min_examples=min_examples, seed=seed
+        [units[i].text for i in reviewed],
+        [units[i].language for i in reviewed],
+        [labels[i] for i in reviewed],
+        min_examples=min_examples,
+        seed=seed,
     )
     report.trained_codes = list(training.trained)
     report.too_few_examples = dict(training.too_few)
