@@ -200,7 +200,7 @@ def load_codebook(project: Project, spec: CodebookSpec, coder: str, source: str 
         for key in _META_KEYS:
             value = getattr(spec, key)
             if value:
-                _set_meta(rec, f"codebook.{key}", value)
+                set_meta(rec, f"codebook.{key}", value)
         rec.log(
             coder,
             "codebook.load",
@@ -501,7 +501,8 @@ def _meta(conn: Connection) -> dict[str, str]:
     return dict(conn.execute(select(PROJECT_META.c.key, PROJECT_META.c.value)).all())
 
 
-def _set_meta(rec: ChangeRecorder, key: str, value: str) -> None:
+def set_meta(rec: ChangeRecorder, key: str, value: str) -> None:
+    """Set a project-level fact (undoably, through the recorder)."""
     row_id = rec.conn.execute(select(PROJECT_META.c.id).where(PROJECT_META.c.key == key)).scalar_one_or_none()
     if row_id is None:
         rec.insert(PROJECT_META, key=key, value=value)

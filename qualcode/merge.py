@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
-from qualcode.codebook import read_codebook
+from qualcode.codebook import next_ordinal, read_codebook
 from qualcode.coding import ensure_coder
 from qualcode.errors import QualcodeError
 from qualcode.history import ChangeRecorder
@@ -198,16 +198,11 @@ def _merge_codes(
     for row in other_book.walk():
         if row.path not in ours:
             parent = ours[row.path[:-1]] if len(row.path) > 1 else None
-            ordinal = conn.execute(
-                select(func.count())
-                .select_from(CODES)
-                .where(CODES.c.parent_id.is_(None) if parent is None else CODES.c.parent_id == parent)
-            ).scalar_one()
             ours[row.path] = rec.insert(
                 CODES,
                 name=row.name,
                 parent_id=parent,
-                ordinal=int(ordinal),
+                ordinal=next_ordinal(conn, parent),
                 definition=row.definition,
                 inclusion=row.inclusion,
                 exclusion=row.exclusion,

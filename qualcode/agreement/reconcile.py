@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from qualcode.agreement.data import Span, disagreement_stretches, load_audit_data, merge_spans
+from qualcode.agreement.data import AuditData, Span, disagreement_stretches, load_audit_data, merge_spans
 from qualcode.codebook import read_codebook
 from qualcode.coding import ensure_coder
 from qualcode.errors import QualcodeError
@@ -71,21 +71,36 @@ def disagreements(
         for start, end, pattern in disagreement_stretches(per_coder, data.lengths[doc_id]):
             speaker, turn, _ = locator.find(doc_id, start)
             found.append(
-                Disagreement(
-                    code=data.codes[index][0],
-                    document=data.documents[doc_id],
-                    start=start,
-                    end=end,
-                    text=text[start:end],
-                    left=text[max(0, start - context) : start],
-                    right=text[end : end + context],
-                    coded_by=[c for c, p in zip(data.coders, pattern, strict=True) if p],
-                    not_coded_by=[c for c, p in zip(data.coders, pattern, strict=True) if not p],
-                    speaker=speaker,
-                    turn=turn,
-                )
+                _disagreement(data, index, doc_id, text, (start, end), pattern, context, speaker, turn)
             )
     return found
+
+
+def _disagreement(
+    data: AuditData,
+    index: int,
+    doc_id: int,
+    text: str,
+    span: Span,
+    pattern: tuple[int, ...],
+    context: int,
+    speaker: str | None = None,
+    turn: int | None = None,
+) -> Disagreement:
+    start, end = span
+    return Disagreement(
+        code=data.codes[index][0],
+        document=data.documents[doc_id],
+        start=start,
+        end=end,
+        text=text[start:end],
+        left=text[max(0, start - context) : start],
+        right=text[end : end + context],
+        coded_by=[c for c, p in zip(data.coders, pattern, strict=True) if p],
+        not_coded_by=[c for c, p in zip(data.coders, pattern, strict=True) if not p],
+        speaker=speaker,
+        turn=turn,
+    )
 
 
 @dataclass
@@ -159,19 +174,7 @@ def reconcile(
                 spans = _intersection(per_coder)
                 if decide is not None:
                     for start, end, pattern in disagreement_stretches(per_coder, data.lengths[doc_id]):
-                        item = Disagreement(
-                            label,
-                            data.documents[doc_id],
-                            start,
-                            end,
-                            texts[doc_id][start:end],
-                            texts[doc_id][max(0, start - 60) : start],
-                            texts[doc_id][end : end + 60],
-                            [c for c, p in zip(data.coders, pattern, strict=True) if p],
-                            [c for c, p in zip(data.coders, pattern, strict=True) if not p],
-                            None,
-                            None,
-                        )
+                        item = _disagreement(data, index, doc_id, texts[doc_id], (start, end), pattern, 60)
                         decided += 1
                         if decide(item):
                             spans = merge_spans([*spans, (start, end)])

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from qualcode.cases import case_attributes
-from qualcode.codebook import check_code_name, check_sibling_free, next_ordinal, read_codebook
+from qualcode.codebook import check_code_name, check_sibling_free, next_ordinal, read_codebook, set_meta
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.history import ChangeRecorder
 from qualcode.store.models import CODES, PROJECT_META, SUGGESTIONS
@@ -129,7 +129,7 @@ def suggest_themes(
             },
         }
         rec = ChangeRecorder(conn)
-        _save(rec, json.dumps(saved, ensure_ascii=False))
+        set_meta(rec, _META_KEY, json.dumps(saved, ensure_ascii=False))
         rec.log(coder, "suggest.themes", "themes", {"k": result.k, "units": result.units_used})
     return report
 
@@ -201,13 +201,3 @@ def adopt_theme(
             coder, "suggest.adopt", f"code:{code_id}", {"theme": number, "code": label, "units": len(units)}
         )
     return AdoptReport(label, len(units))
-
-
-def _save(rec: ChangeRecorder, value: str) -> None:
-    row_id = rec.conn.execute(
-        select(PROJECT_META.c.id).where(PROJECT_META.c.key == _META_KEY)
-    ).scalar_one_or_none()
-    if row_id is None:
-        rec.insert(PROJECT_META, key=_META_KEY, value=value)
-    else:
-        rec.update(PROJECT_META, row_id, value=value)
