@@ -44,13 +44,16 @@ def _register() -> None:
         codebook,
         coding,
         demo,
+        export,
         history,
         importing,
         project,
         query,
+        refi,
         search,
         suggest,
         transcripts,
+        tui,
     )
 
     project.register(app)
@@ -65,6 +68,9 @@ def _register() -> None:
     search.register(app)
     agree.register(app)
     app.add_typer(suggest.app, name="suggest")
+    app.add_typer(export.app, name="export")
+    refi.register(export.app)
+    tui.register(app)
     demo.register(app)
 
 
