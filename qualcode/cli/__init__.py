@@ -50,6 +50,7 @@ def _register() -> None:
         project,
         query,
         refi,
+        report,
         search,
         suggest,
         transcripts,
@@ -69,6 +70,7 @@ def _register() -> None:
     agree.register(app)
     app.add_typer(suggest.app, name="suggest")
     app.add_typer(export.app, name="export")
+    report.register(export.app)
     refi.register(export.app)
     tui.register(app)
     demo.register(app)
