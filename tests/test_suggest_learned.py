@@ -20,10 +20,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualcode.errors import QualcodeError
-from qualcode.suggest import learned
+from qualcode.suggest import fitting, learned
 from qualcode.suggest.evaluation import CodeScores, evaluate_learned, evaluate_predictions
 from qualcode.suggest.features import FeatureSpace, lemma_text, normalise_for_features, segment
-from qualcode.suggest.learned import SuggestInputError, assign_folds, train
+from qualcode.suggest.fitting import assign_folds
+from qualcode.suggest.learned import SuggestInputError, train
 from qualcode.text.script import to_cyrillic
 
 QUOTA, FINES, SHELTER = "daily_quota", "police_fines", "shelter"
@@ -330,13 +331,13 @@ def test_units_without_words_or_lemmatizer_are_scored(
 def test_large_studies_fit_on_a_sample_of_the_units_without_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
     y = np.zeros(100, dtype=bool)
     y[[3, 50, 97]] = True
-    monkeypatch.setattr(learned, "MIN_NEGATIVES", 20)
-    rows = learned._fit_rows(y, (0, 1))
+    monkeypatch.setattr(fitting, "MIN_NEGATIVES", 20)
+    rows = fitting.fit_rows(y, (0, 1))
     assert len(rows) == 3 + 30 and set(np.flatnonzero(y)) <= set(rows.tolist())  # 10 per unit with it
-    assert rows.tolist() == sorted(rows.tolist()) == learned._fit_rows(y, (0, 1)).tolist()
-    assert rows.tolist() != learned._fit_rows(y, (0, 2)).tolist()
-    monkeypatch.setattr(learned, "MIN_NEGATIVES", 5000)
-    assert learned._fit_rows(y, (0, 1)).tolist() == list(range(100))  # small study: every unit
+    assert rows.tolist() == sorted(rows.tolist()) == fitting.fit_rows(y, (0, 1)).tolist()
+    assert rows.tolist() != fitting.fit_rows(y, (0, 2)).tolist()
+    monkeypatch.setattr(fitting, "MIN_NEGATIVES", 5000)
+    assert fitting.fit_rows(y, (0, 1)).tolist() == list(range(100))  # small study: every unit
 
 
 def test_training_is_deterministic(corpus: Corpus) -> None:
@@ -396,7 +397,7 @@ def test_calibration_equals_calibrated_classifier_cv(corpus: Corpus, monkeypatch
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    monkeypatch.setattr(learned, "FEATURES_PER_CODE", 300)
+    monkeypatch.setattr(fitting, "FEATURES_PER_CODE", 300)
     texts, languages, labels = corpus
     suggester, _ = train(texts, languages, labels)
     assert suggester is not None
@@ -429,7 +430,7 @@ def test_platt_sigmoid_equals_scikit_learns() -> None:
     identity.coef_, identity.intercept_ = np.array([[1.0]]), np.array([0.0])
     reference = CalibratedClassifierCV(frozen.FrozenEstimator(identity), method="sigmoid")
     expected = reference.fit(decision[:, None], y).predict_proba(decision[:, None])[:, 1]
-    slope, offset = learned._platt(decision, y)
+    slope, offset = fitting.platt(decision, y)
     assert np.abs(learned._sigmoid(slope * decision + offset) - expected).max() < 1e-7
 
 

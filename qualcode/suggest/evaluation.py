@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qualcode.suggest.features import FloatArray
-from qualcode.suggest.learned import BoolArray, SuggestInputError, assign_folds, train
+from qualcode.suggest.fitting import BoolArray, assign_folds
+from qualcode.suggest.learned import SuggestInputError, train
+from qualcode.suggest.tfidf import FloatArray
 
 __all__ = ["THRESHOLD", "CodeScores", "MethodEvaluation", "evaluate_learned", "evaluate_predictions"]
 

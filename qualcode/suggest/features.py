@@ -35,8 +35,19 @@ from itertools import chain, count
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from qualcode.suggest.tfidf import (
+    FloatArray,
+    IntArray,
+    Sparse,
+    counts_matrix,
+    document_frequency,
+    empty_matrix,
+    smoothed_idf,
+    sparse,
+    weigh,
+    weigh_columns,
+)
 from qualcode.text.fold import fold
 from qualcode.text.lemmas import lemma_language, lemmatize, surface_form
 
@@ -49,7 +60,6 @@ __all__ = [
     "lemma_text",
     "normalise_for_features",
     "segment",
-    "sparse",
 ]
 
 #: Character n-gram lengths (inside word boundaries, as scikit-learn's ``char_wb``).
@@ -69,18 +79,6 @@ _TOKEN = re.compile(r"[^\W_]+")
 #: Distinct chunks kept in the per-process caches before they are emptied (bounded memory in
 #: a long session; a new study's chunks are simply computed again).
 _CACHE_LIMIT = 1_000_000
-
-IntArray = NDArray[np.int64]
-FloatArray = NDArray[np.float64]
-#: scipy.sparse matrices are untyped.
-Sparse = Any
-
-
-def sparse() -> Any:
-    """``scipy.sparse``, imported on first use (scipy comes with scikit-learn; it is untyped)."""
-    import scipy.sparse  # type: ignore[import-untyped]
-
-    return scipy.sparse
 
 
 def normalise_for_features(text: str, language: str) -> str:
@@ -284,11 +282,11 @@ class _LemmaSpace:
         index = {lemma: i for i, lemma in enumerate(vocabulary)}
         rows, tokens = _expand(segments, [[index[t] for t in lemmas] for lemmas in segments.lemmas])
         size = len(vocabulary)
-        unigrams = _counts(rows, tokens, segments.units, size)
+        unigrams = counts_matrix(rows, tokens, segments.units, size)
         brows, bkeys = _bigram_keys(rows, tokens, size)
         distinct, inverse = np.unique(bkeys, return_inverse=True)
-        bigrams = _counts(brows, inverse.astype(np.int64), segments.units, len(distinct))
-        df, df_pairs = _document_frequency(unigrams), _document_frequency(bigrams)
+        bigrams = counts_matrix(brows, inverse.astype(np.int64), segments.units, len(distinct))
+        df, df_pairs = document_frequency(unigrams), document_frequency(bigrams)
         keep, keep_pairs = df >= MIN_DF, df_pairs >= MIN_DF
         remap = np.cumsum(keep) - 1
         frequent = distinct[keep_pairs]
@@ -297,8 +295,10 @@ class _LemmaSpace:
         keys = remap[frequent // max(size, 1)] * int(keep.sum()) + remap[frequent % max(size, 1)]
         counts = sp.hstack([unigrams[:, keep], bigrams[:, keep_pairs]], format="csr")
         kept = [lemma for lemma, k in zip(vocabulary, keep.tolist(), strict=True) if k]
-        space = cls(kept, keys, _idf(np.concatenate([df[keep], df_pairs[keep_pairs]]), segments.units))
-        return space, _weigh(counts, space.idf).tocsc()
+        space = cls(
+            kept, keys, smoothed_idf(np.concatenate([df[keep], df_pairs[keep_pairs]]), segments.units)
+        )
+        return space, weigh(counts, space.idf).tocsc()
 
     def transform(self, segments: Segments) -> Sparse:
         """The weighted lemma block of new units (CSR)."""
@@ -310,13 +310,13 @@ class _LemmaSpace:
         known = position < len(self.bigrams)
         known[known] = self.bigrams[position[known]] == bkeys[known]
         unigram = tokens >= 0
-        counts = _counts(
+        counts = counts_matrix(
             np.concatenate([rows[unigram], brows[known]]),
             np.concatenate([tokens[unigram], size + position[known]]),
             segments.units,
             size + len(self.bigrams),
         )
-        return _weigh(counts, self.idf)
+        return weigh(counts, self.idf)
 
     def names(self, columns: IntArray) -> list[str]:
         """See :meth:`FeatureSpace.lemma_names`."""
@@ -347,7 +347,7 @@ class _CharSpace:
         """Vocabulary of n-grams in ≥ :data:`MIN_DF` units, and the weighted block (CSC)."""
         from sklearn.feature_extraction.text import CountVectorizer
 
-        nothing = (cls(None, np.zeros(0), {}, None), _empty(segments.units, 0).tocsc())
+        nothing = (cls(None, np.zeros(0), {}, None), empty_matrix(segments.units, 0).tocsc())
         if not any(segments.normal):
             return nothing
         full = CountVectorizer(**_CHAR_OPTIONS)
@@ -355,7 +355,7 @@ class _CharSpace:
         # Training wants the features column by column (per-code selection), so the product
         # is computed transposed: n-grams × units in CSR is units × n-grams in CSC, and the
         # row-wise copy (300 MB for 50,000 units) is never made.
-        chunks = _counts(segments.keys, segments.rows, len(segments.normal), segments.units)
+        chunks = counts_matrix(segments.keys, segments.rows, len(segments.normal), segments.units)
         counts = ngrams.T.tocsr() @ chunks
         df = np.diff(counts.indptr)
         keep = df >= MIN_DF
@@ -369,16 +369,16 @@ class _CharSpace:
             counts = ngrams.T.tocsr() @ chunks
         vectorizer = CountVectorizer(**_CHAR_OPTIONS, vocabulary=full.get_feature_names_out()[keep].tolist())
         known = {normal: row for row, normal in reversed(list(enumerate(segments.normal)))}
-        space = cls(vectorizer, _idf(df[keep], segments.units), known, ngrams)
+        space = cls(vectorizer, smoothed_idf(df[keep], segments.units), known, ngrams)
         columns = sparse().csc_matrix((counts.data, counts.indices, counts.indptr), shape=counts.shape[::-1])
-        return space, _weigh_columns(columns, space.idf)
+        return space, weigh_columns(columns, space.idf)
 
     def transform(self, segments: Segments) -> Sparse:
         """The weighted n-gram block of new units (CSR); only unseen chunks are cut anew."""
         sp = sparse()
 
         if self.vectorizer is None:
-            return _empty(segments.units, 0)
+            return empty_matrix(segments.units, 0)
         rows = np.fromiter((self.known.get(normal, -1) for normal in segments.normal), dtype=np.int64)
         new = np.flatnonzero(rows < 0)
         ngrams = self.ngrams
@@ -386,7 +386,7 @@ class _CharSpace:
             unseen = self.vectorizer.transform([segments.normal[i] for i in new.tolist()])
             rows[new] = ngrams.shape[0] + np.arange(len(new))
             ngrams = sp.vstack([ngrams, unseen.astype(np.float32)], format="csr")
-        return _weigh(_chunk_units(segments) @ ngrams[rows], self.idf)
+        return weigh(_chunk_units(segments) @ ngrams[rows], self.idf)
 
 
 def _expand(segments: Segments, ids: list[list[int]]) -> tuple[IntArray, IntArray]:
@@ -409,96 +409,4 @@ def _bigram_keys(rows: IntArray, tokens: IntArray, size: int) -> tuple[IntArray,
 
 def _chunk_units(segments: Segments) -> Sparse:
     """Units × distinct chunks: how often each chunk occurs in each unit."""
-    return _counts(segments.rows, segments.keys, segments.units, len(segments.normal))
-
-
-def _counts(rows: IntArray, columns: IntArray, units: int, size: int) -> Sparse:
-    """CSR count matrix: how often each (row, column) pair occurs."""
-    sp = sparse()
-
-    data = np.ones(len(rows), dtype=np.float32)
-    return sp.csr_matrix((data, (rows, columns)), shape=(units, size))  # duplicates are summed
-
-
-def _empty(units: int, size: int) -> Sparse:
-    """An all-zero CSR matrix."""
-    return _counts(np.empty(0, np.int64), np.empty(0, np.int64), units, size)
-
-
-def _document_frequency(counts: Sparse) -> IntArray:
-    """In how many rows each column of a count matrix (no duplicate entries) occurs."""
-    df = np.zeros(counts.shape[1], dtype=np.int64)
-    # In slices: bincount converts its input to int64, and one 300 MB temporary array costs
-    # more in page faults than the counting itself.
-    step = 1 << 20
-    for start in range(0, len(counts.indices), step):
-        df += np.bincount(counts.indices[start : start + step], minlength=counts.shape[1])
-    return df
-
-
-def _idf(df: IntArray, units: int) -> FloatArray:
-    """Smoothed idf, as scikit-learn's: ``ln((1 + n) / (1 + df)) + 1``."""
-    idf: FloatArray = np.log((1.0 + units) / (1.0 + df)) + 1.0
-    return idf
-
-
-def _spans(indptr: IntArray) -> list[tuple[int, int]]:
-    """Runs of consecutive rows (CSR) or columns (CSC) holding about 4 million entries each.
-
-    Weighing works run by run: whole-matrix temporaries would be 150–300 MB each for 50,000
-    units, and their page faults cost more than the arithmetic.
-    """
-    step = 1 << 20
-    cuts = np.searchsorted(indptr, np.arange(step, int(indptr[-1]), step))
-    bounds = np.unique(np.concatenate([[0], cuts, [len(indptr) - 1]]))
-    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
-
-
-def _scale(squares: FloatArray) -> NDArray[np.float32]:
-    """1 / L2 norm of each unit (0 for a unit without features)."""
-    scale = np.zeros(len(squares), dtype=np.float32)
-    filled = squares > 0
-    scale[filled] = 1.0 / np.sqrt(squares[filled])
-    return scale
-
-
-def _weigh(counts: Sparse, idf: NDArray[np.float32]) -> Sparse:
-    """Sublinear tf × idf, rows L2-normalised, in place on ``counts`` (CSR, float32, no duplicates)."""
-    data, indices, indptr = counts.data, counts.indices, counts.indptr
-    np.log(data, out=data)
-    data += 1.0
-    for first, last in _spans(indptr):
-        start, end = int(indptr[first]), int(indptr[last])
-        run = data[start:end]
-        run *= idf[indices[start:end]]
-        lengths = np.diff(indptr[first : last + 1])
-        filled = lengths > 0
-        squares = np.zeros(last - first)
-        # Each unit is summed on its own (in float64), so its features never depend on the
-        # other units of the batch.
-        squares[filled] = np.add.reduceat(
-            np.square(run, dtype=np.float64), indptr[first:last][filled] - start
-        )
-        run *= np.repeat(_scale(squares), lengths)
-    return counts
-
-
-def _weigh_columns(counts: Sparse, idf: NDArray[np.float32]) -> Sparse:
-    """:func:`_weigh` for a CSC matrix: the same values, computed column run by column run."""
-    data, rows, indptr = counts.data, counts.indices, counts.indptr
-    np.log(data, out=data)
-    data += 1.0
-    spans = _spans(indptr)
-    squares = np.zeros(counts.shape[0])
-    for first, last in spans:
-        start, end = int(indptr[first]), int(indptr[last])
-        run = data[start:end]
-        run *= np.repeat(idf[first:last], np.diff(indptr[first : last + 1]))
-        squares += np.bincount(
-            rows[start:end], weights=np.square(run, dtype=np.float64), minlength=len(squares)
-        )
-    scale = _scale(squares)
-    for first, last in spans:
-        start, end = int(indptr[first]), int(indptr[last])
-        data[start:end] *= scale[rows[start:end]]
-    return counts
+    return counts_matrix(segments.rows, segments.keys, segments.units, len(segments.normal))
