@@ -4,9 +4,9 @@ Usage::
 
     python bench/suggest_scale.py [--units 50000] [--seed 7] [--json]
 
-Builds the benchmark project the way ``run.py`` does — the synthetic corpus of ``make_corpus``,
-imported, then the 40-code codebook and 2 coders x 20,000 paragraph codings of
-``coding_scale.setup`` — and then, each in a fresh child process so that its wall time and peak
+Builds a benchmark project — the synthetic corpus of ``make_corpus``, imported, a 40-code
+codebook, and one coder's codings of the paragraphs of 60% of the documents (see
+:func:`code_by_words`) — and then, each in a fresh child process so that its wall time and peak
 memory are its own:
 
 * ``suggest codes --method learned --unit-kind paragraph`` over the first documents that together
@@ -30,8 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import coding_scale  # bench/ is sys.path[0] when this file is run as a script
-import make_corpus
+import make_corpus  # bench/ is sys.path[0] when this file is run as a script
 
 LEARNED_TARGET_S = 10.0
 THEMES_TARGET_S = 20.0
@@ -53,7 +52,6 @@ def build(workdir: Path, units: int, seed: int) -> tuple[Path, list[str], int]:
     path = workdir / "suggest.db"
     with init_project(path) as project:
         import_paths(project, collect_paths([str(workdir / "corpus")]), ImportOptions(coder="bench"))
-    coding_scale.setup(path, seed)
     chosen: list[str] = []
     total = 0
     with open_project(path) as project, project.read() as conn:
@@ -69,7 +67,67 @@ def build(workdir: Path, units: int, seed: int) -> tuple[Path, list[str], int]:
             break
         chosen.append(name)
         total += count
+    code_by_words(path, chosen, seed)
     return path, chosen, total
+
+
+def code_by_words(path: Path, documents: list[str], seed: int) -> int:
+    """40 codes, each given to the paragraphs that hold its word, in the first 60% of ``documents``.
+
+    Random codings (as ``coding_scale`` makes for the query benchmarks) carry no signal, and a
+    calibrated model rightly suggests nothing for them; here each code follows a word, with one
+    paragraph in five left uncoded as a coder would miss it, so the model has something to learn
+    and the timing includes storing its suggestions. Returns the number of codings.
+    """
+    import random
+    import re
+    from collections import Counter
+
+    from sqlalchemy import insert, select
+
+    from qualcode.codebook import load_codebook, read_codebook
+    from qualcode.codebook_files import CodebookSpec, CodeSpec
+    from qualcode.coding import ensure_coder
+    from qualcode.store.models import CODINGS, DOCUMENTS, UNITS
+    from qualcode.store.project import open_project
+    from qualcode.text.fold import fold
+
+    rng = random.Random(seed)
+    names = [f"Code {t}.{c}" for t in range(1, 6) for c in range(1, 9)]  # 40 codes
+    spec = CodebookSpec(title="Suggestion benchmark", codes=[CodeSpec(n) for n in names])
+    coded_docs = set(documents[: len(documents) * 3 // 5])
+    with open_project(path) as project:
+        load_codebook(project, spec, "bench")
+        with project.write() as conn:
+            book = read_codebook(conn)
+            paragraphs = [
+                (r.document_id, r.start, r.end, set(re.findall(r"\w+", fold(r.text[r.start : r.end]))))
+                for r in conn.execute(
+                    select(UNITS.c.document_id, UNITS.c.start, UNITS.c.end, DOCUMENTS.c.text)
+                    .join(DOCUMENTS, DOCUMENTS.c.id == UNITS.c.document_id)
+                    .where(UNITS.c.kind == "paragraph", DOCUMENTS.c.name.in_(coded_docs))
+                )
+            ]
+            frequency = Counter(w for *_, words in paragraphs for w in words if len(w) > 4)
+            # Words in 1-5% of the paragraphs: codes about as common as a codebook's codes are.
+            band = sorted(w for w, n in frequency.items() if 0.01 <= n / len(paragraphs) <= 0.05)
+            words = rng.sample(band, len(names))
+            coder_id = ensure_coder(conn, CODER)
+            values = [
+                {
+                    "document_id": doc,
+                    "code_id": book.resolve(name).id,
+                    "coder_id": coder_id,
+                    "start": start,
+                    "end": end,
+                    "origin": "bench",
+                }
+                for doc, start, end, present in paragraphs
+                for name, word in zip(names, words, strict=True)
+                if word in present and rng.random() >= 0.2
+            ]
+            conn.execute(insert(CODINGS), values)
+    return len(values)
 
 
 def child(task: str, path: Path, documents: list[str], seed: int) -> dict[str, Any]:
@@ -93,16 +151,21 @@ def child(task: str, path: Path, documents: list[str], seed: int) -> dict[str, A
     return {"task": task, "seconds": round(seconds, 2), "peak_bytes": peak, **size}
 
 
-def measure(task: str, path: Path, documents: list[str], seed: int) -> dict[str, Any]:
-    """Run ``task`` in a child process (its own peak memory) and read back its figures."""
+def measure(task: str, built: Path, documents: list[str], seed: int) -> dict[str, Any]:
+    """Run ``task`` in a child process (its own peak memory) on a fresh copy of the project."""
+    import shutil
+
+    path = built.with_name(f"{task}.db")
+    shutil.copyfile(built, path)
     listing = path.with_suffix(".docs.json")
     listing.write_text(json.dumps(documents), encoding="utf-8")
     out = subprocess.run(
         [sys.executable, __file__, "--child", task, str(path), str(listing), "--seed", str(seed)],
-        check=True,
         capture_output=True,
         text=True,
     )
+    if out.returncode != 0:
+        raise SystemExit(f"{task} failed:\n{out.stderr}")
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
@@ -112,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=50_000, help="paragraphs to suggest for")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--workdir", type=Path, help="keep the project here and reuse it next time")
     parser.add_argument("--child", nargs=3, metavar=("TASK", "PROJECT", "DOCS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -120,8 +184,15 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child(task, Path(project), documents, args.seed)))
         return 0
     with tempfile.TemporaryDirectory(prefix="qualcode-suggest-bench-") as tmp:
+        workdir = args.workdir or Path(tmp)
         started = time.perf_counter()
-        path, documents, units = build(Path(tmp), args.units, args.seed)
+        saved = workdir / "built.json"
+        if saved.is_file():
+            path, documents, units = workdir / "suggest.db", *json.loads(saved.read_text(encoding="utf-8"))
+        else:
+            workdir.mkdir(parents=True, exist_ok=True)
+            path, documents, units = build(workdir, args.units, args.seed)
+            saved.write_text(json.dumps([documents, units]), encoding="utf-8")
         setup_s = time.perf_counter() - started
         results = [measure(task, path, documents, args.seed) for task in ("learned", "themes")]
     if args.json:

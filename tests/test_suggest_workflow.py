@@ -16,7 +16,7 @@ from qualcode.history import undo
 from qualcode.store.project import Project, open_project
 from qualcode.suggest.measure import evaluate_methods
 from qualcode.suggest.project_themes import adopt_theme, suggest_themes
-from qualcode.suggest.workflow import list_suggestions, suggest_codes
+from qualcode.suggest.workflow import list_suggestions, review, suggest_codes
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +35,28 @@ def test_learned_suggestions_on_uncoded_units_with_reasons(demo: Project) -> Non
     pending = [s for s in list_suggestions(demo) if s.method == "learned"]  # the demo made them
     assert pending
     assert all(0.5 <= s.score <= 1 and s.reason for s in pending)
-    again = suggest_codes(demo, "lead", method="learned", min_score=0.5)
-    assert again.trained_codes and again.created == {}  # the same model suggests nothing new
-    assert again.skipped == len(pending)
     coded_spans = {(c.document, c.start, c.end) for c in list_codings(demo)}
     assert not any((s.document, s.start, s.end) in coded_spans for s in pending)  # nobody coded these units
+    # Retraining on the same codings gives the same model, which replaces its own suggestions.
+    again = suggest_codes(demo, "lead", method="learned", min_score=0.5)
+    assert again.trained_codes and again.replaced == len(pending)
+    assert again.created == {"learned": len(pending)}
+    renewed = [s for s in list_suggestions(demo) if s.method == "learned"]
+    assert [(s.document, s.code, s.start, s.score, s.model_version) for s in renewed] == [
+        (s.document, s.code, s.start, s.score, s.model_version) for s in pending
+    ]
+
+
+def test_a_review_round_retrains_and_replaces_the_pending_learned_suggestions(demo: Project) -> None:
+    pending = [s for s in list_suggestions(demo) if s.method == "learned"]
+    review(demo, [pending[0].id], "lead", accept=True)  # a new example for the model
+    retrained = suggest_codes(demo, "lead", method="learned", min_score=0.5)
+    assert retrained.replaced == len(pending) - 1  # the accepted one is decided and stays
+    now = [s for s in list_suggestions(demo, status=None) if s.method == "learned"]
+    assert [s.status for s in now].count("accepted") == 1
+    assert retrained.model_version.startswith("learned-1:")
+    assert retrained.model_version != pending[0].model_version  # a new model, from one more coding
+    assert {s.model_version for s in now if s.status == "pending"} <= {retrained.model_version}
 
 
 def test_evaluation_scores_both_methods_on_the_same_units(demo: Project) -> None:

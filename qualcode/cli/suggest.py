@@ -174,14 +174,23 @@ def reject_cli(
 @app.command("review")
 def review_cli(
     code: Annotated[str | None, typer.Option("--code", help="Only this code.", show_default=False)] = None,
+    retrain: Annotated[
+        bool,
+        typer.Option(
+            "--retrain/--no-retrain",
+            help="After the round, retrain the learned model on the codings as they now are.",
+        ),
+    ] = True,
+    unit_kind: KindOption = "turn",
     project: ProjectOption = None,
     coder_: CoderOption = None,
 ) -> None:
     """Review pending suggestions one at a time: [a]ccept, [r]eject, [s]kip, [c]hoose another code, [q]uit."""
-    from qualcode.suggest.workflow import list_suggestions, review
+    from qualcode.suggest.workflow import list_suggestions, review, suggest_codes
 
     name = coder(coder_)
     out = stdout()
+    decided = 0
     with open_project(project) as proj:
         pending = list_suggestions(proj, code=code)
         if not pending:
@@ -199,7 +208,17 @@ def review_cli(
             elif key == "c":
                 other = typer.prompt("Code instead (path or name)")
                 review(proj, [s.id], name, accept=True, as_code=other)
-    out.print("Done: decisions are saved; `qualcode undo` takes the last one back.")
+            decided += key in ("a", "r", "c")
+        out.print("Done: decisions are saved; `qualcode undo` takes the last one back.")
+        if retrain and decided:
+            # The round's decisions are new examples: learn from them before the next round.
+            again = suggest_codes(proj, name, method="learned", unit_kind=unit_kind)
+            out.print(
+                f"Retrained on the codings as they now are: {len(again.trained_codes)} code(s) learned, "
+                f"{again.created.get('learned', 0)} learned suggestion(s) pending "
+                f"({again.replaced} from the previous model withdrawn).",
+                markup=False,
+            )
 
 
 def _show(s: SuggestionView, number: int, total: int) -> None:

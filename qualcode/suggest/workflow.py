@@ -99,6 +99,10 @@ class SuggestReport:
 
     created: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
+    #: Pending suggestions of an earlier learned model withdrawn for the new model's.
+    replaced: int = 0
+    #: The learned model's version ("" when none was trained).
+    model_version: str = ""
     trained_codes: list[str] = field(default_factory=list)
     too_few_examples: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -139,7 +143,12 @@ def suggest_codes(
         if method in ("learned", "all"):
             candidates += _learned(conn, units, labels, min_score, min_examples, seed, report)
         rec = ChangeRecorder(conn)
+        if report.trained_codes:
+            # A retrained model replaces the last one: its pending suggestions would otherwise
+            # outlive the codings that now contradict them. Decided suggestions stay.
+            report.replaced = _withdraw_pending(conn, rec, "learned")
         seen = _already_suggested(conn)
+        rows: list[dict[str, Any]] = []
         by_label = {row.label: row.id for row in book.rows.values()}
         for unit, code, score, priority, reason, method_name, version in candidates:
             key = (unit.document_id, by_label[code], unit.start, unit.end)
@@ -147,28 +156,30 @@ def suggest_codes(
                 report.skipped += 1
                 continue
             seen.add(key)
-            rec.insert(
-                SUGGESTIONS,
-                document_id=unit.document_id,
-                code_id=by_label[code],
-                start=unit.start,
-                end=unit.end,
-                unit_kind=unit_kind,
-                unit_ordinal=unit.ordinal,
-                method=method_name,
-                score=score,
-                priority=priority,
-                reason=json.dumps(reason, ensure_ascii=False),
-                model_version=version,
-                status="pending",
+            rows.append(
+                {
+                    "document_id": unit.document_id,
+                    "code_id": by_label[code],
+                    "start": unit.start,
+                    "end": unit.end,
+                    "unit_kind": unit_kind,
+                    "unit_ordinal": unit.ordinal,
+                    "method": method_name,
+                    "score": score,
+                    "priority": priority,
+                    "reason": json.dumps(reason, ensure_ascii=False),
+                    "model_version": version,
+                    "status": "pending",
+                }
             )
             report.created[method_name] = report.created.get(method_name, 0) + 1
+        rec.insert_many(SUGGESTIONS, rows)
         if rec.ops:
             rec.log(
                 coder,
                 "suggest.codes",
                 f"method:{method}",
-                {"created": report.created, "skipped": report.skipped},
+                {"created": report.created, "skipped": report.skipped, "replaced": report.replaced},
             )
     return report
 
@@ -214,6 +225,7 @@ def _learned(
         seed=seed,
     )
     report.trained_codes = list(training.trained)
+    report.model_version = training.model_version
     report.too_few_examples = dict(training.too_few)
     if model is None:
         report.notes.append(
@@ -238,6 +250,16 @@ def _learned(
         )
         for p in model.predict(texts, languages, min_probability=min_score)
     ]
+
+
+def _withdraw_pending(conn: Connection, rec: ChangeRecorder, method: str) -> int:
+    ids = list(
+        conn.execute(
+            select(SUGGESTIONS.c.id).where(SUGGESTIONS.c.status == "pending", SUGGESTIONS.c.method == method)
+        ).scalars()
+    )
+    rec.delete_many(SUGGESTIONS, ids)
+    return len(ids)
 
 
 def _already_suggested(conn: Connection) -> set[tuple[int, int, int, int]]:
