@@ -145,7 +145,7 @@ def child(task: str, path: Path, documents: list[str], seed: int) -> dict[str, A
             size = {"suggestions": sum(report.created.values()), "codes_trained": len(report.trained_codes)}
         else:
             themes = suggest_themes(project, CODER, k="auto", documents=documents, seed=seed)
-            size = {"themes": themes.k, "units": themes.units_used, "k_chosen_by": themes.k_chosen_by}
+            size = {"themes": themes.k, "units": themes.units_used}
         seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
     return {"task": task, "seconds": round(seconds, 2), "peak_bytes": peak, **size}
