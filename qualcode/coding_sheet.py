@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,9 +76,14 @@ class _Row:
     memo: str
 
 
-def import_coding_sheet(project: Project, path: Path, coder: str, *, origin: str = "sheet") -> SheetReport:
-    """Add the codings of a CSV coding sheet as ``coder``'s, all or nothing (see the module doc)."""
-    records = _read(path)
+def import_coding_sheet(
+    project: Project, path: Path, coder: str, *, origin: str = "sheet", skip: Collection[str] = ()
+) -> SheetReport:
+    """Add the codings of a CSV coding sheet as ``coder``'s, all or nothing (see the module doc).
+
+    Rows of the documents named in ``skip`` are left out (checked all the same).
+    """
+    records = [(line, row) for line, row in _read(path) if row.get("document") not in skip]
     report = SheetReport(coder)
     with project.write() as conn:
         rows = _resolve(conn, path, records)

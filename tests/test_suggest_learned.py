@@ -231,7 +231,7 @@ def test_report_of_a_trained_model(model: tuple[learned.CodeSuggester, learned.T
     assert report.too_few == {} and report.all_positive == []
     assert report.examples == 120
     assert report.model_version == suggester.version
-    assert suggester.version.startswith("learned-1:") and len(suggester.version) == len("learned-1:") + 12
+    assert suggester.version.startswith("learned-2:") and len(suggester.version) == len("learned-2:") + 12
     assert set(report.calibration.values()) == {"sigmoid (Platt), 3-fold cross-validation"}
     assert report.note == "Learned 3 of 3 codes from 120 units."
 

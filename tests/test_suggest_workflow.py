@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from qualcode.cli import app
 from qualcode.coding import list_codings
-from qualcode.demo import build_demo
+from qualcode.demo import DEMO_MIN_SCORE, build_demo
 from qualcode.errors import QualcodeError
 from qualcode.history import undo
 from qualcode.store.project import Project, open_project
@@ -34,11 +34,11 @@ def demo(demo_path: Path, tmp_path: Path) -> Project:
 def test_learned_suggestions_on_uncoded_units_with_reasons(demo: Project) -> None:
     pending = [s for s in list_suggestions(demo) if s.method == "learned"]  # the demo made them
     assert pending
-    assert all(0.5 <= s.score <= 1 and s.reason for s in pending)
+    assert all(DEMO_MIN_SCORE <= s.score <= 1 and s.reason for s in pending)
     coded_spans = {(c.document, c.start, c.end) for c in list_codings(demo)}
     assert not any((s.document, s.start, s.end) in coded_spans for s in pending)  # nobody coded these units
     # Retraining on the same codings gives the same model, which replaces its own suggestions.
-    again = suggest_codes(demo, "lead", method="learned", min_score=0.5)
+    again = suggest_codes(demo, "lead", method="learned", min_score=DEMO_MIN_SCORE)
     assert again.trained_codes and again.replaced == len(pending)
     assert again.created == {"learned": len(pending)}
     renewed = [s for s in list_suggestions(demo) if s.method == "learned"]
@@ -50,25 +50,28 @@ def test_learned_suggestions_on_uncoded_units_with_reasons(demo: Project) -> Non
 def test_a_review_round_retrains_and_replaces_the_pending_learned_suggestions(demo: Project) -> None:
     pending = [s for s in list_suggestions(demo) if s.method == "learned"]
     review(demo, [pending[0].id], "lead", accept=True)  # a new example for the model
-    retrained = suggest_codes(demo, "lead", method="learned", min_score=0.5)
+    retrained = suggest_codes(demo, "lead", method="learned", min_score=DEMO_MIN_SCORE)
     assert retrained.replaced == len(pending) - 1  # the accepted one is decided and stays
     now = [s for s in list_suggestions(demo, status=None) if s.method == "learned"]
     assert [s.status for s in now].count("accepted") == 1
-    assert retrained.model_version.startswith("learned-1:")
+    assert retrained.model_version.startswith("learned-2:")
     assert retrained.model_version != pending[0].model_version  # a new model, from one more coding
     assert {s.model_version for s in now if s.status == "pending"} <= {retrained.model_version}
 
 
-def test_evaluation_scores_both_methods_on_the_same_units(demo: Project) -> None:
-    learned, deductive = evaluate_methods(demo, coder="milica", folds=5)
+@pytest.mark.parametrize("coder", ["milica", "amra"])
+def test_learned_beats_the_deductive_baseline_on_hand_made_codings(demo: Project, coder: str) -> None:
+    # The sample study's codings were made by reading (transcripts/codings/*.csv), not by keyword
+    # rules, so this is the honest comparison the README reports.
+    learned, deductive = evaluate_methods(demo, coder=coder, folds=5)
     assert (learned.method, deductive.method) == ("learned", "deductive")
-    assert learned.units == deductive.units > 300
-    assert learned.trained_codes
-    # The demo's codings were themselves made by keyword rules, which favours the deductive method;
-    # both must still recover most of them.
-    assert learned.micro_f1 is not None and learned.micro_f1 > 0.5
-    assert deductive.micro_f1 is not None and deductive.micro_f1 > 0.5
+    assert learned.units == deductive.units == 357  # the turns of the seven coded interviews
+    assert [c.code for c in learned.per_code] == [c.code for c in deductive.per_code]  # same codes
+    assert len(learned.trained_codes) >= 40
+    assert learned.micro_f1 is not None and deductive.micro_f1 is not None
     assert learned.kappa is not None and deductive.kappa is not None
+    assert learned.micro_f1 > deductive.micro_f1 + 0.05
+    assert learned.kappa > deductive.kappa + 0.05
 
 
 def test_themes_are_stable_and_adopt_queues_units(demo: Project) -> None:

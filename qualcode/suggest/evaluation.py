@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from qualcode.suggest.deductive import CodeEvidence
 from qualcode.suggest.fitting import BoolArray, assign_folds
 from qualcode.suggest.learned import SuggestInputError, train
 from qualcode.suggest.tfidf import FloatArray
@@ -161,8 +162,12 @@ def evaluate_learned(
     seed: int = 0,
     min_examples: int = 5,
     k: int = 3,
+    evidence: Sequence[CodeEvidence] = (),
 ) -> MethodEvaluation:
     """Cross-validated scores of :func:`qualcode.suggest.learned.train` on coded units.
+
+    ``evidence``: the codebook's words per code, which the model uses as one more feature
+    (as :func:`qualcode.suggest.workflow.suggest_codes` does).
 
     Codes with at least ``min_examples`` units (and not on every unit) are scored — the
     others cannot be learned at all, and the note names them. A code whose training folds
@@ -202,6 +207,7 @@ def evaluate_learned(
             [labels[i] for i in kept],
             min_examples=min_examples,
             seed=seed,
+            evidence=evidence,
         )
         missing.update(code for code in codes if model is None or code not in model.codes)
         if model is not None:

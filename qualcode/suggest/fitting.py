@@ -41,6 +41,8 @@ class Member:
     intercept: float
     slope: float
     offset: float
+    #: Weight of the code's deductive score (the codebook's own words), 0 without one.
+    prior_coef: float = 0.0
 
 
 def assign_folds(y: BoolArray, folds: int, seed: int) -> IntArray:
@@ -142,9 +144,19 @@ def _select(positive: FloatArray, total: FloatArray, share: float) -> IntArray:
 
 
 def fit_codes(
-    design: Design, y: BoolArray, folds: IntArray, calibrated: list[bool], seed: int
+    design: Design,
+    y: BoolArray,
+    folds: IntArray,
+    calibrated: list[bool],
+    seed: int,
+    prior: FloatArray | None = None,
 ) -> list[list[Member]]:
-    """The members of every code: three calibrated fold models, or one logistic model."""
+    """The members of every code: three calibrated fold models, or one logistic model.
+
+    ``prior`` (units × codes), when given, is one more feature of each code's regression: the
+    code's deductive score, so a code with few examples leans on the codebook's words and a code
+    with many learns how far to trust them.
+    """
     n, m = y.shape
     k = int(folds.max()) + 1
     sums = design.sums
@@ -156,11 +168,14 @@ def fit_codes(
         positive = sums[:, [f * m + j for f in range(k)]].toarray().T.astype(np.float64)
         all_positive = positive.sum(axis=0)
         fold_positive = np.bincount(folds, weights=y[:, j], minlength=k)
+        column = None if prior is None else prior[:, j]
         if not calibrated[j]:
             columns = _select(all_positive, all_mass, float(y[:, j].mean()))
             rows = fit_rows(y[:, j], (seed, j))
-            coef, intercept = _logistic(design.columns(columns).tocsr()[rows], y[rows, j], seed)
-            return [Member(columns, coef, intercept, -1.0, 0.0)]
+            x = _with_prior(design.columns(columns).tocsr()[rows], column, rows)
+            coef, intercept = _logistic(x, y[rows, j], seed)
+            coef, weight = _split_prior(coef, column)
+            return [Member(columns, coef, intercept, -1.0, 0.0, weight)]
         selected = []
         for f in range(k):
             share = float(fold_positive.sum() - fold_positive[f]) / float(n - fold_units[f])
@@ -174,10 +189,14 @@ def fit_codes(
             train = np.flatnonzero(~held_out)
             x = _gather(x_union, np.searchsorted(union, columns)).tocsr()
             rows = train[fit_rows(y[train, j], (seed, j, f))]
-            coef, intercept = _logistic(x[rows], y[rows, j], seed)
+            coef, intercept = _logistic(_with_prior(x[rows], column, rows), y[rows, j], seed)
+            coef, weight = _split_prior(coef, column)
+            decision = x[held_out] @ coef + intercept
+            if column is not None:
+                decision = decision + weight * column[held_out]
             # The sigmoid sees every held-out unit: it calibrates to the real share of the code.
-            slope, offset = platt(x[held_out] @ coef + intercept, y[held_out, j])
-            members.append(Member(columns, coef, intercept, slope, offset))
+            slope, offset = platt(decision, y[held_out, j])
+            members.append(Member(columns, coef, intercept, slope, offset, weight))
         return members
 
     from threadpoolctl import threadpool_limits  # a scikit-learn dependency
@@ -185,6 +204,21 @@ def fit_codes(
     # One BLAS thread: OpenBLAS's own threads, spinning beside ours, halved the speed.
     with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(min(m, _cpus(), 4)) as pool:
         return list(pool.map(fit_code, range(m)))
+
+
+def _with_prior(x: Sparse, column: FloatArray | None, rows: IntArray) -> Sparse:
+    """``x`` with the prior's values for ``rows`` as one more (last) column."""
+    if column is None:
+        return x
+    sp = sparse()
+    return sp.hstack([x, sp.csr_matrix(column[rows, None].astype(x.dtype))], format="csr")
+
+
+def _split_prior(coef: FloatArray, column: FloatArray | None) -> tuple[FloatArray, float]:
+    """The feature coefficients and the prior's weight (the last coefficient, when there is a prior)."""
+    if column is None:
+        return coef, 0.0
+    return coef[:-1], float(coef[-1])
 
 
 def fit_rows(y: BoolArray, seed: tuple[int, ...]) -> IntArray:

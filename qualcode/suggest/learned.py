@@ -48,6 +48,7 @@ import numpy as np
 
 from qualcode.errors import QualcodeError
 from qualcode.suggest import features
+from qualcode.suggest.deductive import CodeEvidence, deductive_matches
 from qualcode.suggest.features import Blocks, FeatureSpace, segment
 from qualcode.suggest.fitting import (
     CALIBRATION_FOLDS,
@@ -78,7 +79,7 @@ __all__ = [
 ]
 
 #: Name of the method and of its algorithm version; part of every model version.
-MODEL = "learned-1"
+MODEL = "learned-2"
 #: Units scored at a time: bounds the memory of scoring (~60 MB per 8,192 units of 60 words).
 BATCH = 8192
 #: Reasons given per prediction.
@@ -127,11 +128,18 @@ class Prediction:
 class CodeSuggester:
     """A trained model: probabilities, suggestions and an active-learning order for new units."""
 
-    def __init__(self, version: str, codes: list[str], space: FeatureSpace, members: list[list[Member]]):
+    def __init__(
+        self,
+        version: str,
+        codes: list[str],
+        space: FeatureSpace,
+        members: list[list[Member]],
+        evidence: Sequence[CodeEvidence | None] = (),
+    ):
         from qualcode.suggest.stopwords import stop_words
 
         sp = sparse()
-        #: ``learned-1:`` and 12 hex digits of the hash of training data and parameters.
+        #: ``learned-2:`` and 12 hex digits of the hash of training data and parameters.
         self.version = version
         #: The codes this model suggests, sorted.
         self.codes = codes
@@ -151,12 +159,17 @@ class CodeSuggester:
             (weights[~lemma], (rows[~lemma] - space.lemma_size, cols[~lemma])), shape_c
         )
         self._intercept = np.array([m.intercept for _, m in flat])
+        #: Each code's deductive evidence (None: the codebook gives it no words).
+        self._evidence = list(evidence) or [None] * len(codes)
+        self._owner = np.array([code for code, _ in flat], dtype=np.int64)
+        self._prior_coef = np.array([m.prior_coef for _, m in flat])
         self._slope = np.array([m.slope for _, m in flat])
         self._offset = np.array([m.offset for _, m in flat])
         # members -> codes: the mean of each code's members' probabilities
         self._mean = np.zeros((len(flat), len(codes)))
         owner = np.array([code for code, _ in flat], dtype=np.int64)
         self._mean[np.arange(len(flat)), owner] = 1.0 / np.bincount(owner, minlength=len(codes))[owner]
+        self._trusts_codebook = (self._prior_coef @ self._mean) > 0  # per code
         # Reasons: the lemma columns' mean coefficient per code, stop words left out.
         coef = np.asarray(self._lemma.astype(np.float64) @ self._mean)  # lemma columns × codes
         useful = np.flatnonzero(np.any(coef > 0, axis=1))
@@ -170,7 +183,7 @@ class CodeSuggester:
         """Probability of every code for every unit: ``[{code: probability}, …]``."""
         return [
             dict(zip(self.codes, row, strict=True))
-            for _, probabilities, _ in self._batches(texts, languages)
+            for _, probabilities, _, _ in self._batches(texts, languages)
             for row in probabilities.tolist()
         ]
 
@@ -181,12 +194,20 @@ class CodeSuggester:
         if not 0.0 <= min_probability <= 1.0:
             raise SuggestInputError(f"min_probability must be between 0 and 1; got {min_probability}.")
         predictions: list[Prediction] = []
-        for start, probabilities, blocks in self._batches(texts, languages):
+        for start, probabilities, blocks, words in self._batches(texts, languages):
             units, codes = np.nonzero(probabilities >= min_probability)
             chosen = probabilities[units, codes]
             order = np.lexsort((codes, -chosen, units))
             units, codes, chosen = units[order], codes[order], chosen[order]
-            reasons = self._reasons(blocks.lemma, units, codes)
+            reasons = [
+                # The codebook's words first (when the model trusts them), then the learned ones.
+                list(dict.fromkeys((words.get((u, c), []) if self._trusts_codebook[c] else []) + learned))[
+                    :MAX_REASONS
+                ]
+                for u, c, learned in zip(
+                    units.tolist(), codes.tolist(), self._reasons(blocks.lemma, units, codes), strict=True
+                )
+            ]
             predictions.extend(
                 Prediction(start + u, self.codes[c], p, r)
                 for u, c, p, r in zip(units.tolist(), codes.tolist(), chosen.tolist(), reasons, strict=True)
@@ -201,7 +222,7 @@ class CodeSuggester:
         decisions are more uncertain overall (larger summed binary entropy), then to the
         lower index.
         """
-        batches = [probabilities for _, probabilities, _ in self._batches(texts, languages)]
+        batches = [probabilities for _, probabilities, _, _ in self._batches(texts, languages)]
         if not batches:
             return []
         p = np.clip(np.concatenate(batches), 1e-12, 1 - 1e-12)
@@ -212,8 +233,9 @@ class CodeSuggester:
 
     def _batches(
         self, texts: Sequence[str], languages: Sequence[str]
-    ) -> Iterator[tuple[int, FloatArray, Blocks]]:
-        """(first unit, probabilities units × codes, features) for consecutive batches of units.
+    ) -> Iterator[tuple[int, FloatArray, Blocks, dict[tuple[int, int], list[str]]]]:
+        """Consecutive batches of units: (first unit, probabilities units × codes, features,
+        the codebook words found per (unit, code)).
 
         Batches bound the memory of scoring any number of units (a unit's scores do not
         depend on the other units of its batch).
@@ -223,8 +245,11 @@ class CodeSuggester:
             end = start + BATCH
             blocks = self._space.transform(segment(texts[start:end], languages[start:end]))
             decision = (blocks.lemma @ self._lemma + blocks.char @ self._char).toarray().astype(np.float64)
+            prior, words = _prior(texts[start:end], languages[start:end], self._evidence)
+            if prior is not None:
+                decision += prior[:, self._owner] * self._prior_coef
             member = _sigmoid(self._slope * (decision + self._intercept) + self._offset)
-            yield start, member @ self._mean, blocks
+            yield start, member @ self._mean, blocks, words
 
     def _reasons(self, lemma: Sparse, units: IntArray, codes: IntArray) -> list[list[str]]:
         """The lemma features of each (unit, code) with the largest positive coefficient × tf-idf."""
@@ -250,6 +275,23 @@ class CodeSuggester:
         return reasons
 
 
+def _prior(
+    texts: Sequence[str], languages: Sequence[str], evidence: Sequence[CodeEvidence | None]
+) -> tuple[FloatArray | None, dict[tuple[int, int], list[str]]]:
+    """Deductive scores (units × codes) and the matched words, or None when no code has evidence."""
+    given = [(j, e) for j, e in enumerate(evidence) if e is not None]
+    if not given:
+        return None, {}
+    column = {e.code: j for j, e in given}
+    prior = np.zeros((len(texts), len(evidence)))
+    words: dict[tuple[int, int], list[str]] = {}
+    units = list(zip(texts, languages, strict=True))
+    for match in deductive_matches(units, [e for _, e in given], min_score=0.0):
+        prior[match.unit, column[match.code]] = match.score
+        words[(match.unit, column[match.code])] = match.reason
+    return prior, words
+
+
 def _sigmoid(x: FloatArray) -> FloatArray:
     """``1 / (1 + exp(x))`` without overflow warnings (Platt's sign convention)."""
     return np.exp(-np.logaddexp(0.0, x))
@@ -270,6 +312,7 @@ def train(
     *,
     min_examples: int = 5,
     seed: int = 0,
+    evidence: Sequence[CodeEvidence] = (),
 ) -> tuple[CodeSuggester | None, TrainingReport]:
     """Learn every code with at least ``min_examples`` units from the coded units given.
 
@@ -299,10 +342,13 @@ def train(
     calibrated = [
         bool((h >= CALIBRATION_MIN).all() and (fold_sizes - h >= CALIBRATION_MIN).all()) for h in held_out
     ]
+    known = {e.code: e for e in evidence}
+    code_evidence = [known.get(code) for code in trainable]
+    prior = _prior(texts, languages, code_evidence)[0]
     space, blocks = FeatureSpace.fit(segment(texts, languages))
-    members = fit_codes(Design.build(blocks, y, folds), y, folds, calibrated, seed)
+    members = fit_codes(Design.build(blocks, y, folds), y, folds, calibrated, seed, prior)
     del blocks  # ~300 MB for 50,000 units: free it before the model is built
-    version = _version(texts, languages, labels, min_examples, seed)
+    version = _version(texts, languages, labels, min_examples, seed, code_evidence)
     calibration = {
         code: (
             f"sigmoid (Platt), {CALIBRATION_FOLDS}-fold cross-validation"
@@ -313,7 +359,7 @@ def train(
         for code, ok in zip(trainable, calibrated, strict=True)
     }
     report = TrainingReport(codes, trainable, too_few, len(texts), version, calibration, everywhere, note)
-    return CodeSuggester(version, trainable, space, members), report
+    return CodeSuggester(version, trainable, space, members, code_evidence), report
 
 
 def _note(units: int, codes: list[str], too_few: dict[str, int], everywhere: list[str], minimum: int) -> str:
@@ -337,9 +383,14 @@ def _note(units: int, codes: list[str], too_few: dict[str, int], everywhere: lis
 
 
 def _version(
-    texts: Sequence[str], languages: Sequence[str], labels: Sequence[set[str]], minimum: int, seed: int
+    texts: Sequence[str],
+    languages: Sequence[str],
+    labels: Sequence[set[str]],
+    minimum: int,
+    seed: int,
+    evidence: Sequence[CodeEvidence | None],
 ) -> str:
-    """``learned-1:`` and the first 12 hex digits of a SHA-256 of the data and parameters."""
+    """``learned-2:`` and the first 12 hex digits of a SHA-256 of the data and parameters."""
     import sklearn
 
     digest = hashlib.sha256()
@@ -349,6 +400,7 @@ def _version(
         features.MIN_DF,
     )  # fmt: skip
     digest.update(repr(parameters).encode())
+    digest.update(repr([(e.keywords, sorted(e.definition_words)) if e else None for e in evidence]).encode())
     for text, language, codes in zip(texts, languages, labels, strict=True):
         record = "\x1f".join([text, language, *sorted(codes)]) + "\x1e"
         digest.update(record.encode("utf-8", "surrogatepass"))

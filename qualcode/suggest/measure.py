@@ -52,15 +52,20 @@ def evaluate_methods(
             f"coder {coder!r} has coded no {unit_kind} units yet: nothing to evaluate against"
         )
     texts, languages = [u.text for u in units], [u.language for u in units]
-    learned = evaluate_learned(texts, languages, labels, folds=folds, seed=seed, min_examples=min_examples)
     used = sorted({code for unit in labels for code in unit})
     evidence = [
         code_evidence(r.label, r.keywords, r.definition, r.example) for r in book.walk() if r.label in used
     ]
+    learned = evaluate_learned(
+        texts, languages, labels, folds=folds, seed=seed, min_examples=min_examples, evidence=evidence
+    )
+    # Both methods are scored on the same codes: those with enough examples to be learned at all.
+    # (Scoring the deductive method on every code would compare different questions.)
+    scored = [c.code for c in learned.per_code] or used
     predicted: list[dict[str, float]] = [{} for _ in units]
     for m in deductive_matches(list(zip(texts, languages, strict=True)), evidence, min_score=0.0):
         predicted[m.unit][m.code] = m.score
-    deductive = evaluate_predictions("deductive", labels, predicted, used)
+    deductive = evaluate_predictions("deductive", labels, predicted, scored)
     return [learned, deductive]
 
 

@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
@@ -22,6 +22,9 @@ from qualcode.errors import NotFound, QualcodeError
 from qualcode.history import ChangeRecorder
 from qualcode.store.models import CODERS, CODINGS, DOCUMENTS, SUGGESTIONS, UNITS
 from qualcode.store.project import Project
+
+if TYPE_CHECKING:
+    from qualcode.suggest.deductive import CodeEvidence
 
 METHODS = ("deductive", "learned", "all")
 
@@ -141,7 +144,8 @@ def suggest_codes(
         if method in ("deductive", "all"):
             candidates += _deductive(book, units, labels, min_score, report)
         if method in ("learned", "all"):
-            candidates += _learned(conn, units, labels, min_score, min_examples, seed, report)
+            evidence = _evidence(book)
+            candidates += _learned(conn, units, labels, min_score, min_examples, seed, report, evidence)
         rec = ChangeRecorder(conn)
         if report.trained_codes:
             # A retrained model replaces the last one: its pending suggestions would otherwise
@@ -187,10 +191,9 @@ def suggest_codes(
 def _deductive(
     book: Any, units: list[UnitText], labels: list[set[str]], min_score: float, report: SuggestReport
 ) -> list[tuple[UnitText, str, float, float, list[str], str, str]]:
-    from qualcode.suggest.deductive import code_evidence, deductive_matches
+    from qualcode.suggest.deductive import deductive_matches
 
-    evidence = [code_evidence(row.label, row.keywords, row.definition, row.example) for row in book.walk()]
-    evidence = [e for e in evidence if e.keywords or e.definition_words]
+    evidence = _evidence(book)
     if not evidence:
         report.notes.append("no code has keywords, a definition or an example: nothing to match deductively")
         return []
@@ -202,6 +205,14 @@ def _deductive(
     ]
 
 
+def _evidence(book: Any) -> list[CodeEvidence]:
+    """The codebook's words for every code that has some."""
+    from qualcode.suggest.deductive import code_evidence
+
+    evidence = [code_evidence(row.label, row.keywords, row.definition, row.example) for row in book.walk()]
+    return [e for e in evidence if e.keywords or e.definition_words]
+
+
 def _learned(
     conn: Connection,
     units: list[UnitText],
@@ -210,6 +221,7 @@ def _learned(
     min_examples: int,
     seed: int,
     report: SuggestReport,
+    evidence: list[CodeEvidence],
 ) -> list[tuple[UnitText, str, float, float, list[str], str, str]]:
     from qualcode.suggest.learned import train
 
@@ -223,6 +235,7 @@ def _learned(
         [labels[i] for i in reviewed],
         min_examples=min_examples,
         seed=seed,
+        evidence=evidence,
     )
     report.trained_codes = list(training.trained)
     report.model_version = training.model_version
