@@ -572,3 +572,35 @@ def test_evaluation_with_too_little_data_explains() -> None:
     assert evaluate_learned(texts, languages, few).note.startswith(
         "Nothing to evaluate: no code has 5 or more"
     )
+
+
+def test_the_codebooks_words_carry_a_code_with_few_examples() -> None:
+    from qualcode.suggest.deductive import code_evidence
+
+    # Six units with the code and its keyword; the new unit shares only the keyword with them.
+    # (The evaluation on the sample study shows the size of the effect: micro-F1 0.22 -> 0.44.)
+    texts, languages, labels = make_corpus(per_language=40, seed=3, scripts=("sr-Latn",))
+    new = ["Gazda im uzima pasoše čim stignu."]
+    documents = code_evidence("documents", {"sr": ["pasoš"]})
+    keyworded = [
+        "Uzeli su mu pasoš odmah po dolasku.",
+        "Pasoš drži gazda, ne deca.",
+        "Bez pasoša ne mogu nigde da odu.",
+        "Pasoše im je oduzeo čovek iz kombija.",
+        "Kada je tražio pasoš, udario ga je.",
+        "Pasoš mu nikada nisu vratili.",
+    ]
+    texts += keyworded
+    languages += ["sr-Latn"] * len(keyworded)
+    labels += [{"documents"} for _ in keyworded]
+    plain, _ = train(texts, languages, labels)
+    informed, report = train(texts, languages, labels, evidence=[documents])
+    assert plain is not None and informed is not None
+    assert report.model_version != plain.version  # the evidence is part of the model's identity
+    without = plain.scores(new, ["sr-Latn"])[0]["documents"]
+    with_words = informed.scores(new, ["sr-Latn"])[0]["documents"]
+    assert with_words > without  # 0.86 against 0.81: the keyword adds to what the n-grams found
+    (prediction,) = [
+        p for p in informed.predict(new, ["sr-Latn"], min_probability=0.0) if p.code == "documents"
+    ]
+    assert prediction.reason[0] == "pasoš"  # the codebook's word comes first in the reason
