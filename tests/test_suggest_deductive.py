@@ -105,4 +105,4 @@ def test_suggestion_events_are_logged(coded: Project) -> None:
     ).fetchall()
     conn.close()
     assert action == "suggest.codes"
-    assert json.loads(data)["summary"] == {"created": {"deductive": 2}, "skipped": 0}
+    assert json.loads(data)["summary"] == {"created": {"deductive": 2}, "skipped": 0, "replaced": 0}
