@@ -37,6 +37,7 @@ THEMES_TARGET_S = 20.0
 MEMORY_TARGET_BYTES = 1_500_000_000
 PARAGRAPHS_PER_DOCUMENT = 180  # what make_corpus writes per 8,000-word interview, about
 CODER = "coder-a"
+CODEBOOK = Path(__file__).resolve().parent.parent / "codebooks" / "forced_begging.yaml"
 
 
 def build(workdir: Path, units: int, seed: int) -> tuple[Path, list[str], int]:
@@ -86,7 +87,7 @@ def code_by_words(path: Path, documents: list[str], seed: int) -> int:
     from sqlalchemy import insert, select
 
     from qualcode.codebook import load_codebook, read_codebook
-    from qualcode.codebook_files import CodebookSpec, CodeSpec
+    from qualcode.codebook_files import CodebookSpec, CodeSpec, read_codebook_file
     from qualcode.coding import ensure_coder
     from qualcode.store.models import CODINGS, DOCUMENTS, UNITS
     from qualcode.store.project import open_project
@@ -94,7 +95,16 @@ def code_by_words(path: Path, documents: list[str], seed: int) -> int:
 
     rng = random.Random(seed)
     names = [f"Code {t}.{c}" for t in range(1, 6) for c in range(1, 9)]  # 40 codes
-    spec = CodebookSpec(title="Suggestion benchmark", codes=[CodeSpec(n) for n in names])
+    # Keywords, definitions and examples of the sample study's codes, so the codebook's words are
+    # matched (the learned model uses them as a feature) at the cost a real codebook has.
+    real = [c for c in _walk(read_codebook_file(CODEBOOK).codes) if c.keywords]
+    spec = CodebookSpec(
+        title="Suggestion benchmark",
+        codes=[
+            CodeSpec(n, keywords=r.keywords, definition=r.definition, example=r.example)
+            for n, r in zip(names, real * 2, strict=False)
+        ],
+    )
     coded_docs = set(documents[: len(documents) * 3 // 5])
     with open_project(path) as project:
         load_codebook(project, spec, "bench")
@@ -128,6 +138,11 @@ def code_by_words(path: Path, documents: list[str], seed: int) -> int:
             ]
             conn.execute(insert(CODINGS), values)
     return len(values)
+
+
+def _walk(codes: list[Any]) -> list[Any]:
+    """Every code of a codebook spec, parents before children."""
+    return [c for code in codes for c in [code, *_walk(code.children)]]
 
 
 def child(task: str, path: Path, documents: list[str], seed: int) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from qualcode.coding import list_codings
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.history import undo
 from qualcode.store.project import Project
-from qualcode.suggest.deductive import code_evidence, deductive_matches
+from qualcode.suggest.deductive import code_evidence, deductive_matches, deductive_scores
 from qualcode.suggest.workflow import accept_above, list_suggestions, review, suggest_codes
 
 
@@ -36,6 +36,26 @@ def test_keywords_match_lemmas_in_both_scripts_and_without_diacritics() -> None:
     assert found[3] == (3, "Daily quotas", round(1 - 2.718281828459045**-1, 6), ["quota"])
     assert found[4][:2] == (4, "Victims")
     assert len(found) == 5
+
+
+def test_the_score_matrix_equals_the_matches_scores() -> None:
+    codes = [
+        code_evidence("Daily quotas", {"sr": ["kvota", "mora da donese"], "en": ["quota"]}),
+        code_evidence(
+            "Shelters", {"en": ["shelter"]}, definition="Accommodation in shelters and drop-in centres"
+        ),
+        code_evidence("Nothing", {}),
+    ]
+    units = [
+        ("Svako dete ima kvotu koju mora da donese uveče.", "sr-Latn"),
+        ("The shelters and drop-in centres were full; the quota stayed.", "en"),
+        ("", "en"),
+    ]
+    expected = [[0.0] * 3 for _ in units]
+    for m in deductive_matches(units, codes, min_score=0.0):
+        expected[m.unit][[c.code for c in codes].index(m.code)] = m.score
+    assert deductive_scores(units, codes) == expected
+    assert expected[0][0] == round(1 - 2.718281828459045**-2.5, 6) and expected[1][1] > expected[1][0] > 0
 
 
 def test_min_score_filters_weak_definition_evidence() -> None:

@@ -296,6 +296,9 @@ def test_uncertainty_order_puts_the_closest_call_first(
     ]
     assert [margins[i] for i in order] == sorted(margins)
     assert suggester.uncertainty_order([], []) == []
+    # One scoring pass gives both, identically.
+    both = suggester.predict_and_order(texts[:30], languages[:30], min_probability=0.3)
+    assert both == (suggester.predict(texts[:30], languages[:30], min_probability=0.3), order)
 
 
 def test_scoring_in_batches_changes_nothing(

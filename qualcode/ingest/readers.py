@@ -17,8 +17,6 @@ _ADVICE = {
     ".docx (or run `soffice --headless --convert-to docx FILE.doc`), then import the .docx",
     ".rtf": "save the file as .docx or .txt (UTF-8) and import that",
     ".pages": "export the file from Pages as .docx and import that",
-    ".qdpx": "REFI-QDA projects are not imported by `qualcode import` yet; "
-    "export the transcripts as .docx or .txt",
 }
 
 

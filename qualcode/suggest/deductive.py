@@ -49,13 +49,26 @@ class DeductiveMatch:
 
 def lemma_sequence(text: str, language: str) -> tuple[str, ...]:
     """The folded lemmas of a text's words, in order."""
-    words = [surface_form(w) for w in _WORD.findall(text)]
     lang = lemma_language(language) or "hbs"
-    lemmas = _lemma_cache(set(words), lang)
-    return tuple(lemmas[w] for w in words)
+    written = _WORD.findall(text)
+    known = _WRITTEN.setdefault(lang, {})
+    if len(known) > _CACHE_LIMIT:
+        known.clear()
+    missing = {w for w in written if w not in known}
+    if missing:
+        # Words as written -> lemma, through the surface form: a study repeats its vocabulary,
+        # so each written form is transliterated, lower-cased and looked up once.
+        forms = {w: surface_form(w) for w in missing}
+        lemmas = _lemma_cache(set(forms.values()), lang)
+        known.update((w, lemmas[form]) for w, form in forms.items())
+    return tuple(known[w] for w in written)
 
 
 _CACHE: dict[tuple[str, str], str] = {}
+#: language -> word as written -> folded lemma.
+_WRITTEN: dict[str, dict[str, str]] = {}
+#: Written forms kept per language before the cache is emptied (bounded memory in long sessions).
+_CACHE_LIMIT = 1_000_000
 
 
 def _lemma_cache(words: Iterable[str], language: str) -> dict[str, str]:
@@ -115,14 +128,41 @@ def deductive_matches(
             for code in index.definitions.get(lemma, ()):
                 defining[code].append(lemma)
         for code in sorted(hits.keys() | defining.keys()):
-            keyword_hits = sorted(hits.get(code, []))
-            words = sorted(defining.get(code, []))
-            evidence = sum(weight for _, _, weight in keyword_hits) + DEFINITION_WEIGHT * len(words)
+            keyword_hits = hits.get(code, [])
+            words = defining.get(code, [])
+            evidence = DEFINITION_WEIGHT * len(words)
+            for _, _, weight in keyword_hits:
+                evidence += weight
             score = 1 - math.exp(-evidence)
             if score >= min_score:
-                reason = [written for _, written, _ in keyword_hits] + words
+                reason = [written for _, written, _ in sorted(keyword_hits)] + sorted(words)
                 found.append(DeductiveMatch(number, codes[code].code, round(score, 6), reason))
     return found
+
+
+def deductive_scores(units: Sequence[tuple[str, str]], codes: Sequence[CodeEvidence]) -> list[list[float]]:
+    """The score of every code for every unit (0.0 without evidence), as :func:`deductive_matches` scores.
+
+    The fast path for using the scores as a feature: no reasons, no objects per match.
+    """
+    index = _EvidenceIndex(codes)
+    rows = []
+    for text, language in units:
+        lemmas = lemma_sequence(text, language)
+        present = set(lemmas)
+        joined = None
+        evidence = [0.0] * len(codes)
+        for lemma in present & index.lemmas:
+            for code, _, _ in index.single.get(lemma, ()):
+                evidence[code] += KEYWORD_WEIGHT
+            for code, _, phrase, _ in index.phrases.get(lemma, ()):
+                joined = joined or " " + " ".join(lemmas) + " "
+                if phrase in joined:
+                    evidence[code] += PHRASE_WEIGHT
+            for code in index.definitions.get(lemma, ()):
+                evidence[code] += DEFINITION_WEIGHT
+        rows.append([round(1 - math.exp(-e), 6) if e else 0.0 for e in evidence])
+    return rows
 
 
 class _EvidenceIndex:

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +48,7 @@ import numpy as np
 
 from qualcode.errors import QualcodeError
 from qualcode.suggest import features
-from qualcode.suggest.deductive import CodeEvidence, deductive_matches
+from qualcode.suggest.deductive import CodeEvidence, deductive_matches, deductive_scores
 from qualcode.suggest.features import Blocks, FeatureSpace, segment
 from qualcode.suggest.fitting import (
     CALIBRATION_FOLDS,
@@ -84,6 +84,9 @@ MODEL = "learned-2"
 BATCH = 8192
 #: Reasons given per prediction.
 MAX_REASONS = 5
+
+#: One scored batch: first unit, probabilities (units × codes), features, the batch's texts and languages.
+_Batch = tuple[int, FloatArray, Blocks, Sequence[str], Sequence[str]]
 
 
 class SuggestInputError(QualcodeError):
@@ -183,7 +186,7 @@ class CodeSuggester:
         """Probability of every code for every unit: ``[{code: probability}, …]``."""
         return [
             dict(zip(self.codes, row, strict=True))
-            for _, probabilities, _, _ in self._batches(texts, languages)
+            for _, probabilities, *_ in self._batches(texts, languages)
             for row in probabilities.tolist()
         ]
 
@@ -191,28 +194,15 @@ class CodeSuggester:
         self, texts: Sequence[str], languages: Sequence[str], *, min_probability: float = 0.5
     ) -> list[Prediction]:
         """Suggestions with probability ≥ ``min_probability``, by unit, most probable code first."""
-        if not 0.0 <= min_probability <= 1.0:
-            raise SuggestInputError(f"min_probability must be between 0 and 1; got {min_probability}.")
-        predictions: list[Prediction] = []
-        for start, probabilities, blocks, words in self._batches(texts, languages):
-            units, codes = np.nonzero(probabilities >= min_probability)
-            chosen = probabilities[units, codes]
-            order = np.lexsort((codes, -chosen, units))
-            units, codes, chosen = units[order], codes[order], chosen[order]
-            reasons = [
-                # The codebook's words first (when the model trusts them), then the learned ones.
-                list(dict.fromkeys((words.get((u, c), []) if self._trusts_codebook[c] else []) + learned))[
-                    :MAX_REASONS
-                ]
-                for u, c, learned in zip(
-                    units.tolist(), codes.tolist(), self._reasons(blocks.lemma, units, codes), strict=True
-                )
-            ]
-            predictions.extend(
-                Prediction(start + u, self.codes[c], p, r)
-                for u, c, p, r in zip(units.tolist(), codes.tolist(), chosen.tolist(), reasons, strict=True)
-            )
-        return predictions
+        return self._predict(self._batches(texts, languages), min_probability)
+
+    def predict_and_order(
+        self, texts: Sequence[str], languages: Sequence[str], *, min_probability: float = 0.5
+    ) -> tuple[list[Prediction], list[int]]:
+        """:meth:`predict` and :meth:`uncertainty_order` from one scoring pass over the units."""
+        kept: list[FloatArray] = []
+        predictions = self._predict(_keeping(self._batches(texts, languages), kept), min_probability)
+        return predictions, _uncertainty_order(kept)
 
     def uncertainty_order(self, texts: Sequence[str], languages: Sequence[str]) -> list[int]:
         """Unit indices, the most informative to code next first.
@@ -222,20 +212,38 @@ class CodeSuggester:
         decisions are more uncertain overall (larger summed binary entropy), then to the
         lower index.
         """
-        batches = [probabilities for _, probabilities, _, _ in self._batches(texts, languages)]
-        if not batches:
-            return []
-        p = np.clip(np.concatenate(batches), 1e-12, 1 - 1e-12)
-        margin = np.abs(p - 0.5).min(axis=1)
-        entropy = -(p * np.log(p) + (1 - p) * np.log1p(-p)).sum(axis=1)
-        order: IntArray = np.lexsort((np.arange(len(p)), -entropy, margin))
-        return [int(unit) for unit in order]
+        return _uncertainty_order([probabilities for _, probabilities, *_ in self._batches(texts, languages)])
 
-    def _batches(
-        self, texts: Sequence[str], languages: Sequence[str]
-    ) -> Iterator[tuple[int, FloatArray, Blocks, dict[tuple[int, int], list[str]]]]:
-        """Consecutive batches of units: (first unit, probabilities units × codes, features,
-        the codebook words found per (unit, code)).
+    def _predict(self, batches: Iterable[_Batch], min_probability: float) -> list[Prediction]:
+        if not 0.0 <= min_probability <= 1.0:
+            raise SuggestInputError(f"min_probability must be between 0 and 1; got {min_probability}.")
+        predictions: list[Prediction] = []
+        for start, probabilities, blocks, texts, languages in batches:
+            units, codes = np.nonzero(probabilities >= min_probability)
+            chosen = probabilities[units, codes]
+            order = np.lexsort((codes, -chosen, units))
+            units, codes, chosen = units[order], codes[order], chosen[order]
+            learned = self._reasons(blocks.lemma, units, codes)
+            trusted = [
+                (u, c)
+                for u, c in zip(units.tolist(), codes.tolist(), strict=True)
+                if self._trusts_codebook[c]
+            ]
+            words = _codebook_words(texts, languages, trusted, self._evidence)
+            reasons = [
+                # The codebook's words first (when the model trusts them), then the learned ones.
+                list(dict.fromkeys(words.get((u, c), []) + r))
+                for u, c, r in zip(units.tolist(), codes.tolist(), learned, strict=True)
+            ]
+            predictions.extend(
+                Prediction(start + u, self.codes[c], p, r[:MAX_REASONS])
+                for u, c, p, r in zip(units.tolist(), codes.tolist(), chosen.tolist(), reasons, strict=True)
+            )
+        return predictions
+
+    def _batches(self, texts: Sequence[str], languages: Sequence[str]) -> Iterator[_Batch]:
+        """Consecutive batches of units: (first unit, probabilities units × codes, features, texts,
+        languages).
 
         Batches bound the memory of scoring any number of units (a unit's scores do not
         depend on the other units of its batch).
@@ -245,11 +253,11 @@ class CodeSuggester:
             end = start + BATCH
             blocks = self._space.transform(segment(texts[start:end], languages[start:end]))
             decision = (blocks.lemma @ self._lemma + blocks.char @ self._char).toarray().astype(np.float64)
-            prior, words = _prior(texts[start:end], languages[start:end], self._evidence)
+            prior = _prior(texts[start:end], languages[start:end], self._evidence)
             if prior is not None:
                 decision += prior[:, self._owner] * self._prior_coef
             member = _sigmoid(self._slope * (decision + self._intercept) + self._offset)
-            yield start, member @ self._mean, blocks, words
+            yield start, member @ self._mean, blocks, texts[start:end], languages[start:end]
 
     def _reasons(self, lemma: Sparse, units: IntArray, codes: IntArray) -> list[list[str]]:
         """The lemma features of each (unit, code) with the largest positive coefficient × tf-idf."""
@@ -275,21 +283,55 @@ class CodeSuggester:
         return reasons
 
 
+def _keeping(batches: Iterator[_Batch], kept: list[FloatArray]) -> Iterator[_Batch]:
+    """The batches, unchanged, keeping each one's probabilities in ``kept`` on the way."""
+    for batch in batches:
+        kept.append(batch[1])
+        yield batch
+
+
+def _uncertainty_order(batches: list[FloatArray]) -> list[int]:
+    """See :meth:`CodeSuggester.uncertainty_order`."""
+    if not batches:
+        return []
+    p = np.clip(np.concatenate(batches), 1e-12, 1 - 1e-12)
+    margin = np.abs(p - 0.5).min(axis=1)
+    entropy = -(p * np.log(p) + (1 - p) * np.log1p(-p)).sum(axis=1)
+    order: IntArray = np.lexsort((np.arange(len(p)), -entropy, margin))
+    return [int(unit) for unit in order]
+
+
 def _prior(
     texts: Sequence[str], languages: Sequence[str], evidence: Sequence[CodeEvidence | None]
-) -> tuple[FloatArray | None, dict[tuple[int, int], list[str]]]:
-    """Deductive scores (units × codes) and the matched words, or None when no code has evidence."""
+) -> FloatArray | None:
+    """Deductive scores (units × codes, 0 for a code without evidence), or None when no code has any."""
     given = [(j, e) for j, e in enumerate(evidence) if e is not None]
     if not given:
-        return None, {}
-    column = {e.code: j for j, e in given}
+        return None
     prior = np.zeros((len(texts), len(evidence)))
+    if texts:
+        scores = deductive_scores(list(zip(texts, languages, strict=True)), [e for _, e in given])
+        prior[:, [j for j, _ in given]] = np.array(scores)
+    return prior
+
+
+def _codebook_words(
+    texts: Sequence[str],
+    languages: Sequence[str],
+    pairs: list[tuple[int, int]],
+    evidence: Sequence[CodeEvidence | None],
+) -> dict[tuple[int, int], list[str]]:
+    """The codebook words found for each (unit, code) pair: the reasons, for the few units suggested."""
     words: dict[tuple[int, int], list[str]] = {}
-    units = list(zip(texts, languages, strict=True))
-    for match in deductive_matches(units, [e for _, e in given], min_score=0.0):
-        prior[match.unit, column[match.code]] = match.score
-        words[(match.unit, column[match.code])] = match.reason
-    return prior, words
+    for unit in sorted({u for u, _ in pairs}):
+        wanted = [c for u, c in pairs if u == unit]
+        codes = [evidence[c] for c in wanted]
+        given = [(c, e) for c, e in zip(wanted, codes, strict=True) if e is not None]
+        matches = deductive_matches([(texts[unit], languages[unit])], [e for _, e in given], min_score=0.0)
+        column = {e.code: c for c, e in given}
+        for match in matches:
+            words[(unit, column[match.code])] = match.reason
+    return words
 
 
 def _sigmoid(x: FloatArray) -> FloatArray:
@@ -344,7 +386,7 @@ def train(
     ]
     known = {e.code: e for e in evidence}
     code_evidence = [known.get(code) for code in trainable]
-    prior = _prior(texts, languages, code_evidence)[0]
+    prior = _prior(texts, languages, code_evidence)
     space, blocks = FeatureSpace.fit(segment(texts, languages))
     members = fit_codes(Design.build(blocks, y, folds), y, folds, calibrated, seed, prior)
     del blocks  # ~300 MB for 50,000 units: free it before the model is built

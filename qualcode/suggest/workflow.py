@@ -250,7 +250,8 @@ def _learned(
     uncoded = [i for i, lab in enumerate(labels) if not lab]  # units nobody has coded yet
     texts = [units[i].text for i in uncoded]
     languages = [units[i].language for i in uncoded]
-    order = {unit: rank for rank, unit in enumerate(model.uncertainty_order(texts, languages))}
+    predictions, ranking = model.predict_and_order(texts, languages, min_probability=min_score)
+    order = {unit: rank for rank, unit in enumerate(ranking)}
     return [
         (
             units[uncoded[p.unit]],
@@ -261,7 +262,7 @@ def _learned(
             "learned",
             model.version,
         )
-        for p in model.predict(texts, languages, min_probability=min_score)
+        for p in predictions
     ]
 
 
