@@ -44,6 +44,7 @@ class CodeRow:
     example: str
     color: str | None
     keywords: dict[str, list[str]]
+    codable: bool = True
 
     @property
     def label(self) -> str:
@@ -164,6 +165,7 @@ def read_codebook(conn: Connection) -> Codebook:
                 example=r["example"],
                 color=r["color"],
                 keywords=json.loads(r["keywords"] or "{}"),
+                codable=bool(r["codable"]),
             )
             for r in rows
         }
@@ -225,6 +227,7 @@ def export_codebook(project: Project) -> CodebookSpec:
             example=row.example,
             color=row.color,
             keywords=row.keywords,
+            codable=row.codable,
             children=[spec(c) for c in book.children(row.id)],
         )
 
@@ -439,6 +442,7 @@ def _values(code: CodeSpec) -> dict[str, Any]:
         "example": code.example,
         "color": code.color,
         "keywords": json.dumps(code.keywords, ensure_ascii=False),
+        "codable": code.codable,
     }
 
 
@@ -450,6 +454,7 @@ def _values_of(row: CodeRow) -> dict[str, Any]:
         "example": row.example,
         "color": row.color,
         "keywords": json.dumps(row.keywords, ensure_ascii=False),
+        "codable": row.codable,
     }
 
 

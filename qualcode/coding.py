@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
-from qualcode.codebook import delete_memos, read_codebook
+from qualcode.codebook import CodeRow, delete_memos, read_codebook
 from qualcode.documents import find_document
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.history import ChangeRecorder
@@ -136,7 +136,7 @@ def apply_code(
 ) -> ApplyReport:
     """Code the selected spans; an identical coding by the same coder is not made twice."""
     with project.write() as conn:
-        row = read_codebook(conn).resolve(code)
+        row = require_codable(read_codebook(conn).resolve(code))
         doc_id, text = find_document(conn, document)
         spans = _spans(conn, doc_id, text, selector)
         coder_id = ensure_coder(conn, coder)
@@ -260,7 +260,11 @@ def list_codings(
             select(
                 CODINGS,
                 DOCUMENTS.c.name.label("document"),
-                DOCUMENTS.c.text.label("doc_text"),
+                # Only the coded text: the whole document per row took 3.5 GB for 40,000 codings.
+                # SQLite's substr counts characters (code points), as the offsets do.
+                func.substr(DOCUMENTS.c.text, CODINGS.c.start + 1, CODINGS.c.end - CODINGS.c.start).label(
+                    "coded_text"
+                ),
                 CODERS.c.name.label("coder"),
             )
             .join(DOCUMENTS, DOCUMENTS.c.id == CODINGS.c.document_id)
@@ -282,7 +286,7 @@ def list_codings(
             r.coder,
             r.start,
             r.end,
-            r.doc_text[r.start : r.end],
+            r.coded_text,
             r.memo,
             r.origin,
             r.important,
@@ -322,6 +326,32 @@ def add_memo(
         )
         rec.log(coder, "memo.add", f"{target_type}:{target_id}", {"memo": memo_id})
     return memo_id
+
+
+def set_important(project: Project, coding_id: int, important: bool, coder: str) -> bool:
+    """Mark a coding as important (a quote for the report), or clear the mark.
+
+    Returns whether anything changed; a change is an undoable event, a no-op writes nothing.
+    """
+    with project.write() as conn:
+        row_id = _coding_id(conn, coding_id)
+        current = conn.execute(select(CODINGS.c.important).where(CODINGS.c.id == row_id)).scalar_one()
+        if bool(current) == important:
+            return False
+        rec = ChangeRecorder(conn)
+        rec.update(CODINGS, row_id, important=important)
+        rec.log(coder, "coding.important", f"coding:{row_id}", {"important": important})
+    return True
+
+
+def require_codable(row: CodeRow) -> CodeRow:
+    """The code itself, unless it is a category that is not applied (REFI ``isCodable="false"``)."""
+    if not row.codable:
+        raise QualcodeError(
+            f"{row.label!r} is a category that is not applied itself (not codable); apply one of its "
+            "sub-codes, or mark it codable in the codebook file and load it again"
+        )
+    return row
 
 
 def ensure_coder(conn: Connection, name: str) -> int:

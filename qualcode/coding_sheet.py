@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from qualcode.codebook import read_codebook
-from qualcode.coding import UNIT_KINDS, ensure_coder
+from qualcode.coding import UNIT_KINDS, ensure_coder, require_codable
 from qualcode.documents import find_document
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.history import ChangeRecorder
@@ -183,7 +183,7 @@ def _resolve(conn: Connection, path: Path, records: list[tuple[int, dict[str, st
             flag = values.get("important", "").lower()
             if flag not in _TRUE | _FALSE:
                 raise SheetError(f"important is {flag!r}; write 1 or leave it empty")
-            code = book.resolve(values.get("code", ""))
+            code = require_codable(book.resolve(values.get("code", "")))
         except QualcodeError as exc:
             raise SheetError(f"{where}: {exc}") from None
         rows.append(_Row(line, doc_id, name, code.id, start, end, flag in _TRUE, values.get("memo", "")))

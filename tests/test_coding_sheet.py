@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,36 @@ def test_unit_kind_column_and_sheet_level_errors(coded: Project, tmp_path: Path)
     (tmp_path / "latin1.csv").write_bytes("document,turn,code\nint_a,2,Indicators é\n".encode("latin-1"))
     with pytest.raises(SheetError, match="not UTF-8 text"):
         import_coding_sheet(coded, tmp_path / "latin1.csv", "vesna")
+
+
+def test_cli_code_import(coded: Project, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from qualcode.cli import app
+
+    runner = CliRunner()
+    sheet = _sheet(tmp_path, GOOD)
+    args = ["code", "import", str(sheet), "-p", str(coded.path), "--coder", "vesna"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0
+    assert first.stdout == "Imported 4 coding(s) as vesna (int_a 2, int_b 1, int_c 1).\n"
+    again = runner.invoke(app, args)
+    assert again.stdout == "Imported 0 coding(s) as vesna; 4 already there.\n"
+    bad = runner.invoke(app, ["code", "import", str(tmp_path / "nope.csv"), "-p", str(coded.path)])
+    assert bad.exit_code == 1 and bad.stderr == f"Error: {tmp_path / 'nope.csv'}: no such coding sheet\n"
+
+
+def test_categories_that_are_not_codable_are_refused(coded: Project, tmp_path: Path) -> None:
+    from qualcode.codebook import load_codebook
+    from qualcode.codebook_files import CodebookSpec, CodeSpec
+    from qualcode.coding import Selector, apply_code
+    from qualcode.errors import QualcodeError
+
+    spec = CodebookSpec(codes=[CodeSpec("Category", codable=False, children=[CodeSpec("Leaf")])])
+    load_codebook(coded, spec, "ana")
+    message = "'Category' is a category that is not applied itself (not codable); apply one of its sub-codes"
+    with pytest.raises(QualcodeError, match=re.escape(message)):
+        apply_code(coded, "Category", "int_a", Selector(units="2"), "ana")
+    with pytest.raises(SheetError, match=re.escape("sheet.csv, line 2: " + message)):
+        import_coding_sheet(coded, _sheet(tmp_path, "document,turn,code\nint_a,2,Category\n"), "ana")
+    assert apply_code(coded, "Category > Leaf", "int_a", Selector(units="2"), "ana").created

@@ -152,6 +152,6 @@ def test_version_1_project_gains_meta_table_on_upgrade(tmp_path: Path) -> None:
     raw.execute("PRAGMA user_version = 2")
     raw.close()
     with open_project(path) as project:
-        assert project.upgraded == [3, 4]
+        assert project.upgraded == [3, 4, 5]
         with project.read() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM project_meta").scalar_one() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -145,6 +146,59 @@ def list_cli(
     for r in rows:
         table.add_row(str(r.id), r.document, r.code, r.coder, f"{r.start}:{r.end}", _short(r.text))
     stdout().print(table)
+
+
+@app.command("important")
+def important_cli(
+    coding_id: Annotated[int, typer.Argument(metavar="ID", help="Coding id (from `code list`).")],
+    unset: Annotated[bool, typer.Option("--unset", help="Clear the mark instead.")] = False,
+    project: ProjectOption = None,
+    coder_: CoderOption = None,
+) -> None:
+    """Mark a coding as important (a quote for the report), or clear the mark."""
+    from qualcode.coding import set_important
+
+    with open_project(project) as proj:
+        changed = set_important(proj, coding_id, not unset, coder(coder_))
+    messages = {
+        (False, True): "is now marked important",
+        (False, False): "was already marked important",
+        (True, True): "is no longer marked important",
+        (True, False): "was not marked important",
+    }
+    stdout().print(f"Coding {coding_id} {messages[unset, changed]}.", markup=False)
+
+
+@app.command("import")
+def import_cli(
+    sheet: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV coding sheet: document, turn (or unit + unit_kind), code, and optionally quote, "
+            "important, memo.",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ],
+    project: ProjectOption = None,
+    coder_: CoderOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Add the codings of a coding sheet (a spreadsheet saved as CSV), all or nothing."""
+    from qualcode.coding_sheet import import_coding_sheet
+
+    with open_project(project) as proj:
+        report = import_coding_sheet(proj, sheet, coder(coder_))
+    if json_:
+        print_json(report.to_dict())
+        return
+    per_document = ", ".join(f"{doc} {n}" for doc, n in sorted(report.by_document.items()))
+    stdout().print(
+        f"Imported {report.created} coding(s) as {report.coder}"
+        + (f" ({per_document})" if per_document else "")
+        + (f"; {report.unchanged} already there." if report.unchanged else "."),
+        markup=False,
+    )
 
 
 @memo_app.command("add")

@@ -132,6 +132,10 @@ def _write_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # The temporary file is private (0600); give the codebook the permissions any new file gets.
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)
         os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)

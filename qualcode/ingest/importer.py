@@ -151,6 +151,10 @@ def import_file(
     project: Project, path: Path, options: ImportOptions, pattern: re.Pattern[str] | None = None
 ) -> ImportResult:
     """Import one file; on failure raise a :class:`QualcodeError` and write nothing."""
+    if path.suffix.lower() in (".qdpx", ".qde"):
+        from qualcode.refi.importer import import_refi_file  # a whole project, one transaction
+
+        return import_refi_file(project, path, options)
     data = _read_bytes(path, options.max_mb)
     digest = hashlib.sha256(data).hexdigest()
     name = path.stem

@@ -76,6 +76,14 @@ def _v4_suggestions(conn: Connection) -> None:
     Suggestion.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
 
 
+@migration(5)
+def _v5_codable(conn: Connection) -> None:
+    """``codes.codable``: whether a code may be applied (REFI-QDA ``isCodable``), true by default."""
+    columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(codes)")}
+    if "codable" not in columns:  # migration 1 of this qualcode already creates it
+        conn.exec_driver_sql("ALTER TABLE codes ADD COLUMN codable BOOLEAN NOT NULL DEFAULT 1")
+
+
 LATEST = max(MIGRATIONS)
 
 

@@ -123,6 +123,9 @@ class Code(SQLModel, table=True):
     example: str = ""
     color: str | None = None
     keywords: str = "{}"  # JSON object: language -> list of keywords
+    #: False for a code that only groups others (REFI-QDA ``isCodable``); kept for round trips.
+    #: The server default ('1' is true in SQLite and PostgreSQL) fills rows of older projects.
+    codable: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = Field(default_factory=utcnow)
 
 
