@@ -1048,7 +1048,7 @@ def test_read_qdpx_without_project_entry(tmp_path: Path) -> None:
     path.write_bytes(buffer.getvalue())
     assert (
         _error(read_codebook_file, path)
-        == "empty.qdpx: the archive has no project.qde; export the project again"
+        == "empty.qdpx: the archive has no project.qde, so it is not a REFI-QDA project; export it again"
     )
     path.write_bytes(b"not a zip")
     assert _error(read_codebook_file, path).startswith("empty.qdpx: the file is not a readable .qdpx archive")

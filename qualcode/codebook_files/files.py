@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
-import zipfile
 from pathlib import Path
 
 from qualcode.codebook_files.csv_format import parse_csv, to_csv
@@ -14,11 +12,6 @@ from qualcode.codebook_files.qdc import parse_qdc, to_qdc
 from qualcode.codebook_files.qualcoder import parse_qualcoder_text
 from qualcode.codebook_files.yaml_format import parse_yaml, to_yaml
 from qualcode.errors import QualcodeError
-
-#: Largest ``project.qde`` read from a ``.qdpx`` archive (the NVivo sample with 152 codes and
-#: 300 codings is 0.2 MB; the limit only stops a damaged or hostile archive).
-_MAX_QDE_BYTES = 200 * 1024 * 1024
-
 
 _READ_SUFFIXES = (".yaml", ".yml", ".csv", ".qdc", ".qde", ".qdpx", ".txt")
 _WRITE_SUFFIXES = (".yaml", ".yml", ".csv", ".qdc")
@@ -48,7 +41,7 @@ def read_codebook_file(path: Path) -> CodebookSpec:
             path.name, f"the file cannot be read ({exc.strerror}); check the path"
         ) from None
     if suffix == ".qdpx":
-        return parse_qdc(_project_xml(data, path.name), path.name)
+        return parse_qdc(_project_xml(data, path), path.name)
     if suffix in (".qdc", ".qde"):
         return parse_qdc(data, path.name)
     try:
@@ -73,22 +66,15 @@ def read_codebook_file(path: Path) -> CodebookSpec:
     return parse_yaml(text, path.name)
 
 
-def _project_xml(data: bytes, source: str) -> bytes:
+def _project_xml(data: bytes, path: Path) -> bytes:
+    """``project.qde`` of a ``.qdpx`` archive, opened with the REFI importer's safety checks."""
+    from qualcode.errors import ImportFailed
+    from qualcode.refi.archive import open_project_file  # the refi package imports the codebook: late
+
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            # REFI says Project.qde; NVivo and others write project.qde.
-            entry = next((i for i in archive.infolist() if i.filename.lower() == "project.qde"), None)
-            if entry is None:
-                raise CodebookFormatError(source, "the archive has no project.qde; export the project again")
-            if entry.file_size > _MAX_QDE_BYTES:
-                raise CodebookFormatError(
-                    source, "project.qde is larger than 200 MB; the file is probably damaged"
-                )
-            return archive.read(entry)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise CodebookFormatError(
-            source, f"the file is not a readable .qdpx archive ({exc}); export it again"
-        ) from None
+        return open_project_file(path, data).qde
+    except ImportFailed as exc:
+        raise CodebookFormatError(path.name, str(exc)) from None
 
 
 def write_codebook_file(codebook: CodebookSpec, path: Path) -> None:
