@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.qualcode-installed
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench clean report-preview
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "qualcode needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
@@ -19,6 +19,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP)
 	$(BIN)/qualcode demo demo-output
+
+# The demo's report as LibreOffice renders it: demo-output/report.pdf and its first pages as PNG.
+PREVIEW_PAGES ?= 8
+report-preview: $(STAMP)
+	@command -v soffice >/dev/null 2>&1 || { echo "report-preview needs LibreOffice's soffice; on Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui" >&2; exit 1; }
+	@command -v pdftoppm >/dev/null 2>&1 || { echo "report-preview needs pdftoppm; on Debian/Ubuntu: sudo apt-get install poppler-utils" >&2; exit 1; }
+	$(BIN)/qualcode demo demo-output
+	soffice -env:UserInstallation=file://$(CURDIR)/demo-output/.soffice-profile --headless \
+		--convert-to pdf --outdir demo-output demo-output/report.docx >/dev/null
+	rm -f demo-output/report-page-*.png
+	pdftoppm -png -r 80 -f 1 -l $(PREVIEW_PAGES) demo-output/report.pdf demo-output/report-page
+	@echo "Preview: demo-output/report.pdf; first pages: demo-output/report-page-*.png"
 
 lint: $(STAMP)
 	$(BIN)/ruff check qualcode tests bench

@@ -12,7 +12,9 @@ from qualcode.codebook_files import read_codebook_file
 from qualcode.coding_sheet import import_coding_sheet
 from qualcode.documents import DocumentSummary, list_documents
 from qualcode.errors import QualcodeError
+from qualcode.exports import export_codebook_file, export_codings
 from qualcode.ingest.importer import ImportOptions, ImportResult, collect_paths, import_paths
+from qualcode.report import ReportOptions, ReportSummary, write_report
 from qualcode.store.project import Project, _remove_database_files, init_project
 from qualcode.suggest.workflow import SuggestReport, suggest_codes
 
@@ -28,6 +30,7 @@ AWAITING_CODING = "sr04_pedagoskinja_subotica"
 #: Deductive suggestions with one keyword (score 0.63) were right about a third of the time on
 #: the sample study (`qualcode suggest evaluate`); the demo queues those with two or more.
 DEMO_MIN_SCORE = 0.75
+REPORT_TITLE = "Forced begging as human trafficking: what professionals see"
 
 
 @dataclass
@@ -42,6 +45,9 @@ class DemoReport:
     documents: list[DocumentSummary]
     agreement: AgreementReport
     suggestions: SuggestReport
+    report: ReportSummary
+    #: The report, the Word codebook and the codings table, beside the project.
+    files: list[Path]
 
 
 def sample_study_dir() -> Path:
@@ -53,8 +59,8 @@ def build_demo(outdir: Path, sample: Path | None = None, coder: str = "demo") ->
     """Create ``outdir/qualcode.db`` afresh from the sample study.
 
     Transcripts, participants, the codebook, then the two coders' coding sheets (all but
-    :data:`AWAITING_CODING`), the agreement between them, and suggestions for what neither has
-    coded.
+    :data:`AWAITING_CODING`), the agreement between them, suggestions for what neither has
+    coded, and the outputs: the Word report, the Word codebook and the codings table.
     """
     sample = sample or sample_study_dir()
     participants = sample / "participants.csv"
@@ -81,6 +87,9 @@ def build_demo(outdir: Path, sample: Path | None = None, coder: str = "demo") ->
         codings = code_sample(project, sample / CODINGS_FOLDER)
         audit = agreement(project, coders=list(DEMO_CODERS), unit="units", unit_kind="turn")
         suggestions = suggest_codes(project, coder, method="all", min_score=DEMO_MIN_SCORE)
+        report = write_report(project, outdir / "report.docx", ReportOptions(title=REPORT_TITLE))
+        export_codebook_file(project, outdir / "codebook.docx")
+        export_codings(project, outdir / "codings.xlsx")
     return DemoReport(
         project=target,
         imports=imports,
@@ -90,6 +99,8 @@ def build_demo(outdir: Path, sample: Path | None = None, coder: str = "demo") ->
         documents=documents,
         agreement=audit,
         suggestions=suggestions,
+        report=report,
+        files=[report.path, outdir / "codebook.docx", outdir / "codings.xlsx"],
     )
 
 

@@ -108,7 +108,7 @@ def retrieve(
             query = query.where(CODERS.c.name == coder)
         rows = conn.execute(query).all()
         cases = case_attributes(conn)
-        rows = [r for r in rows if _matches(cases.get(r.case_id), conditions, conn)]
+        rows = [r for r in rows if case_matches(cases.get(r.case_id), conditions, conn)]
         doc_ids = sorted({r.document_id for r in rows})
         texts = dict(
             conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.text).where(DOCUMENTS.c.id.in_(doc_ids))).all()
@@ -142,7 +142,8 @@ def retrieve(
     return segments
 
 
-def _matches(case: CaseValues | None, conditions: list[Condition], conn: Connection) -> bool:
+def case_matches(case: CaseValues | None, conditions: list[Condition], conn: Connection) -> bool:
+    """Whether a participant meets every condition (no conditions: everyone; no participant: no one)."""
     if not conditions:
         return True
     if case is None:

@@ -67,6 +67,13 @@ def demo(
     made = ", ".join(f"{n} {method}" for method, n in report.suggestions.created.items()) or "none"
     out.print(f"Suggestions waiting for review: {made} (qualcode suggest review).", markup=False)
     out.print(
+        f"Report: {report.report.path} ({report.report.themes} themes, {report.report.codes} codes, "
+        f"{report.report.quotes} quotes, {report.report.charts} charts); also "
+        + ", ".join(str(f) for f in report.files[1:])
+        + ".",
+        markup=False,
+    )
+    out.print(
         f"Project written to {report.project}. Try: qualcode transcripts list -p {report.project}",
         markup=False,
     )
