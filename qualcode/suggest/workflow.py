@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from qualcode.codebook import read_codebook
 from qualcode.coding import ensure_coder
@@ -321,7 +321,14 @@ def list_suggestions(
     with project.read() as conn:
         book = read_codebook(conn)
         query = (
-            select(SUGGESTIONS, DOCUMENTS.c.name.label("document"), DOCUMENTS.c.text.label("doc_text"))
+            select(
+                SUGGESTIONS,
+                DOCUMENTS.c.name.label("document"),
+                # Only the suggested text: SQLite counts code points, as our offsets do.
+                func.substr(
+                    DOCUMENTS.c.text, SUGGESTIONS.c.start + 1, SUGGESTIONS.c.end - SUGGESTIONS.c.start
+                ).label("unit_text"),
+            )
             .join(DOCUMENTS, DOCUMENTS.c.id == SUGGESTIONS.c.document_id)
             .order_by(SUGGESTIONS.c.priority, SUGGESTIONS.c.id)
         )
@@ -343,7 +350,7 @@ def list_suggestions(
             r.unit_ordinal,
             r.start,
             r.end,
-            r.doc_text[r.start : r.end],
+            r.unit_text,
             r.method,
             r.score,
             json.loads(r.reason),
