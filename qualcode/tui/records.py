@@ -46,7 +46,15 @@ class Pending:
     end: int
     method: str
     score: float
-    reason: list[str]
+    #: The reason as stored (a JSON list): parsed only for the suggestion on screen, since the
+    #: panel reloads every pending suggestion of the document after each change.
+    reason_json: str
+
+    @property
+    def reason(self) -> list[str]:
+        """The words that made the suggestion."""
+        words: list[str] = json.loads(self.reason_json)
+        return words
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ def pending_suggestions(conn: Connection, document: str) -> list[Pending]:
         .order_by(SUGGESTIONS.c.priority, SUGGESTIONS.c.id)
     ).all()
     return [
-        Pending(r.id, labels[r.code_id], r.start, r.end, r.method, r.score, json.loads(r.reason))
+        Pending(r.id, labels[r.code_id], r.start, r.end, r.method, r.score, r.reason)
         for r in rows
     ]
 
