@@ -29,3 +29,7 @@ class NotFound(QualcodeError):
 
 class Conflict(QualcodeError):
     """The change would overwrite or duplicate something the user must decide about."""
+
+
+class WriteFailed(QualcodeError):
+    """A file could not be written where asked (the target is left as it was)."""

@@ -32,7 +32,7 @@ from qualcode.codebook_files import (
     to_yaml,
     write_codebook_file,
 )
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, WriteFailed
 from tests.conftest import CORPUS, REPO
 
 SAMPLE = REPO / "codebooks" / "forced_begging.yaml"
@@ -1080,9 +1080,10 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
     assert message.startswith("missing.yaml: the file cannot be read (") and message.endswith(
         "); check the path"
     )
-    message = _error(write_codebook_file, TINY, tmp_path / "no" / "book.yaml")
-    assert message.startswith(f"book.yaml: cannot write in {tmp_path / 'no'} (")
-    assert message.endswith("); check the folder")
+    with pytest.raises(WriteFailed) as caught:
+        write_codebook_file(TINY, tmp_path / "no" / "book.yaml")
+    assert str(caught.value).startswith(f"cannot write book.yaml in {tmp_path / 'no'} (")
+    assert str(caught.value).endswith("); check that the folder exists and that you may write there")
 
 
 def test_a_binary_file_is_refused_with_its_name(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from qualcode.errors import WriteFailed
 from qualcode.exports import (
     ExportError,
     Table,
@@ -39,7 +40,7 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.
         raise OSError(13, "Permission denied")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(ExportError, match=r"codings.csv cannot be written \(Permission denied\)"):
+    with pytest.raises(WriteFailed, match=r"codings.csv cannot be written \(Permission denied\)"):
         write_atomically(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["codings.csv"]  # no temporary file left
@@ -49,9 +50,9 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_unwritable_places(tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match=r"cannot write x\.csv in .*missing .*check that the folder exists"):
+    with pytest.raises(WriteFailed, match=r"cannot write x\.csv in .*missing .*check that the folder exists"):
         write_atomically(tmp_path / "missing" / "x.csv", b"")
-    with pytest.raises(ExportError, match="is a folder; give a file name"):
+    with pytest.raises(WriteFailed, match="is a folder; give a file name"):
         write_atomically(tmp_path, b"")
 
 

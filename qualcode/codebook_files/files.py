@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from qualcode.atomic import write_atomically
 from qualcode.codebook_files.csv_format import parse_csv, to_csv
 from qualcode.codebook_files.model import CodebookFormatError, CodebookSpec
 from qualcode.codebook_files.qdc import parse_qdc, to_qdc
@@ -100,31 +99,4 @@ def write_codebook_file(codebook: CodebookSpec, path: Path) -> None:
         raise CodebookFormatError(
             path.name, exc.problem, line=exc.line, column=exc.column, code=exc.code, field=exc.field
         ) from None
-    _write_atomically(path, data)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, before the rename
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        )
-    except OSError as exc:
-        raise CodebookFormatError(
-            path.name, f"cannot write in {path.parent} ({exc.strerror}); check the folder"
-        ) from None
-    temporary = Path(handle.name)
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # The temporary file is private (0600); give the codebook the permissions any new file gets.
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise CodebookFormatError(
-            path.name, f"the file cannot be written ({exc.strerror}); close it if another program has it open"
-        ) from None
+    write_atomically(path, data)

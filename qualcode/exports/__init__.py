@@ -3,13 +3,15 @@
 - :mod:`~qualcode.exports.tables`: the data as plain tables (:class:`Table`, :func:`codings_export`,
   :func:`matrix_table`).
 - :mod:`~qualcode.exports.writers`: CSV, XLSX and JSON writing, always atomic; reusable by any
-  other export (:func:`write_table`, :func:`write_json`, :func:`write_atomically`).
+  other export (:func:`write_table`, :func:`write_json`; :func:`~qualcode.atomic.write_atomically`
+  is re-exported).
 - :mod:`~qualcode.exports.codebook_docx`: the Word codebook and :func:`export_codebook_file`.
 - :mod:`~qualcode.exports.data`: :func:`export_codings` and :func:`export_matrix`, table to file.
 """
 
 from __future__ import annotations
 
+from qualcode.atomic import write_atomically
 from qualcode.exports.codebook_docx import CODEBOOK_SUFFIXES, codebook_docx_bytes, export_codebook_file
 from qualcode.exports.data import CODINGS_SUFFIXES, MATRIX_SUFFIXES, export_codings, export_matrix
 from qualcode.exports.tables import (
@@ -24,7 +26,6 @@ from qualcode.exports.writers import (
     ExportError,
     csv_bytes,
     json_bytes,
-    write_atomically,
     write_json,
     write_table,
     xlsx_bytes,

@@ -14,9 +14,10 @@ import io
 from pathlib import Path
 from typing import Any
 
+from qualcode.atomic import write_atomically
 from qualcode.codebook import export_codebook
 from qualcode.codebook_files import PATH_SEPARATOR, CodebookSpec, CodeSpec, iter_codes, write_codebook_file
-from qualcode.exports.writers import ExportError, check_suffix, write_atomically
+from qualcode.exports.writers import ExportError, check_suffix
 from qualcode.store.project import Project
 
 CODEBOOK_SUFFIXES = (".docx", ".yaml", ".yml", ".csv", ".qdc")

@@ -28,6 +28,7 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from sqlalchemy import Connection, func, select
 
+from qualcode.atomic import write_atomically
 from qualcode.codebook import export_codebook, read_codebook
 from qualcode.codebook_files import PATH_SEPARATOR, CodeSpec, code_guid, format_description
 from qualcode.store.models import ATTRIBUTES, CASE_ATTRIBUTES, CASES, CODERS, CODES, CODINGS, DOCUMENTS, MEMOS
@@ -87,10 +88,8 @@ def build_qdpx(project: Project, now: datetime | None = None) -> bytes:
 
 def export_qdpx(project: Project, path: Path) -> str:
     """Write the project to ``path`` as a ``.qdpx`` archive (complete or not at all); return a summary."""
-    from qualcode.codebook_files.files import _write_atomically
-
     data = build_qdpx(project)
-    _write_atomically(path, data)
+    write_atomically(path, data)
     with project.read() as conn:
         counts = [
             conn.execute(select(func.count()).select_from(table)).scalar_one()

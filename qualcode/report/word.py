@@ -25,6 +25,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from qualcode.atomic import write_atomically
 from qualcode.errors import QualcodeError
 
 STYLES = (
@@ -273,13 +274,7 @@ def save(doc: DocumentObject, out: Path, day: date, title: str) -> None:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             target.writestr(entry, source.read(info.filename))
-    temporary = out.with_name(f".{out.name}.tmp")
-    try:
-        temporary.write_bytes(fixed.getvalue())
-        temporary.replace(out)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise QualcodeError(f"cannot write {out}: {exc.strerror or exc}") from None
+    write_atomically(out, fixed.getvalue())
 
 
 def check_writable(out: Path) -> None:

@@ -89,10 +89,7 @@ def pending_suggestions(conn: Connection, document: str) -> list[Pending]:
         .where(SUGGESTIONS.c.document_id == doc_id, SUGGESTIONS.c.status == "pending")
         .order_by(SUGGESTIONS.c.priority, SUGGESTIONS.c.id)
     ).all()
-    return [
-        Pending(r.id, labels[r.code_id], r.start, r.end, r.method, r.score, r.reason)
-        for r in rows
-    ]
+    return [Pending(r.id, labels[r.code_id], r.start, r.end, r.method, r.score, r.reason) for r in rows]
 
 
 def short(label: str) -> str:
