@@ -46,6 +46,9 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/suggest_scale.py
+	$(BIN)/python bench/report_scale.py
+	$(BIN)/python bench/tui_bench.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
