@@ -12,7 +12,8 @@ from qualcode.errors import NotFound, QualcodeError
 from qualcode.history import undo
 from qualcode.store.project import Project
 from qualcode.suggest.deductive import code_evidence, deductive_matches, deductive_scores
-from qualcode.suggest.workflow import accept_above, list_suggestions, review, suggest_codes
+from qualcode.suggest.review import accept_above, list_suggestions, review
+from qualcode.suggest.workflow import suggest_codes
 
 
 def test_keywords_match_lemmas_in_both_scripts_and_without_diacritics() -> None:

@@ -16,7 +16,8 @@ from qualcode.history import undo
 from qualcode.store.project import Project, open_project
 from qualcode.suggest.measure import evaluate_methods
 from qualcode.suggest.project_themes import adopt_theme, suggest_themes
-from qualcode.suggest.workflow import list_suggestions, review, suggest_codes
+from qualcode.suggest.review import list_suggestions, review
+from qualcode.suggest.workflow import suggest_codes
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,8 @@ from qualcode.coding import list_codings
 from qualcode.history import history
 from qualcode.store.models import MEMOS
 from qualcode.store.project import Project
-from qualcode.suggest.workflow import list_suggestions, suggest_codes
+from qualcode.suggest.review import list_suggestions
+from qualcode.suggest.workflow import suggest_codes
 from qualcode.tui.app import CodingApp, CodingScreen
 from qualcode.tui.side import CodeTree, panel_text
 from qualcode.tui.state import Session

@@ -19,7 +19,7 @@ from qualcode.cli._common import (
 )
 
 if TYPE_CHECKING:
-    from qualcode.suggest.workflow import SuggestionView
+    from qualcode.suggest.review import SuggestionView
 
 app = typer.Typer(
     help="Suggested codes and themes, made locally and reviewed by a person.", no_args_is_help=True
@@ -92,7 +92,7 @@ def list_cli(
     json_: JsonOption = False,
 ) -> None:
     """List suggestions in review order."""
-    from qualcode.suggest.workflow import list_suggestions
+    from qualcode.suggest.review import list_suggestions
 
     with open_project(project) as proj:
         rows = list_suggestions(
@@ -138,7 +138,7 @@ def accept_cli(
 ) -> None:
     """Accept suggestions: each becomes your coding."""
     from qualcode.errors import QualcodeError
-    from qualcode.suggest.workflow import accept_above, review
+    from qualcode.suggest.review import accept_above, review
 
     if bool(ids) == (all_above is not None):
         raise QualcodeError("give suggestion ids or --all-above SCORE (one of them)")
@@ -164,7 +164,7 @@ def reject_cli(
     coder_: CoderOption = None,
 ) -> None:
     """Reject suggestions: that span and code will not be suggested again."""
-    from qualcode.suggest.workflow import review
+    from qualcode.suggest.review import review
 
     with open_project(project) as proj:
         report = review(proj, ids, coder(coder_), accept=False)
@@ -186,7 +186,8 @@ def review_cli(
     coder_: CoderOption = None,
 ) -> None:
     """Review pending suggestions one at a time: [a]ccept, [r]eject, [s]kip, [c]hoose another code, [q]uit."""
-    from qualcode.suggest.workflow import list_suggestions, review, suggest_codes
+    from qualcode.suggest.review import list_suggestions, review
+    from qualcode.suggest.workflow import suggest_codes
 
     name = coder(coder_)
     out = stdout()

@@ -28,7 +28,7 @@ from qualcode.history import redo, undo
 from qualcode.search import SearchHit, search
 from qualcode.store.models import MEMOS, UNITS
 from qualcode.store.project import Project
-from qualcode.suggest.workflow import review
+from qualcode.suggest.review import review
 from qualcode.text.fold import fold_with_map
 from qualcode.tui.codes import CodeEntry, load_codes, recent_codes, remember
 from qualcode.tui.records import Item, Pending, Selection, Unit, find_folded, pending_suggestions, short
