@@ -71,7 +71,7 @@ class Item:
 def pending_suggestions(conn: Connection, document: str) -> list[Pending]:
     """The document's pending suggestions in review order.
 
-    A leaner read than :func:`qualcode.suggest.workflow.list_suggestions`: the panel needs
+    A leaner read than :func:`qualcode.suggest.review.list_suggestions`: the panel needs
     neither the suggested text nor the reviewer columns, and it reads them on every move.
     """
     doc_id, _ = find_document(conn, document)

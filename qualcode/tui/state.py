@@ -4,7 +4,7 @@ A :class:`Session` is one coder on one project: the open document, its units of 
 current unit and the selection inside it, the codings and pending suggestions of the document,
 the codebook and the recently used codes. Each change calls the same library function as the
 matching command (:func:`qualcode.coding.apply_code`, :func:`qualcode.history.undo`,
-:func:`qualcode.suggest.workflow.review`…), so it is one committed transaction and one event in
+:func:`qualcode.suggest.review.review`…), so it is one committed transaction and one event in
 the log, undoable like any other; then the session reloads what the change may have touched.
 Library errors (:class:`qualcode.errors.QualcodeError`) propagate: the screen shows them.
 """
