@@ -182,7 +182,7 @@ def load_codebook(project: Project, spec: CodebookSpec, coder: str, source: str 
         rec = ChangeRecorder(conn)
         for path, code in iter_codes(spec.codes):
             label = PATH_SEPARATOR.join(path)
-            values = _values(code)
+            values = code_columns(code)
             existing = known.get(path)
             if existing is None:
                 parent_id = ids[path[:-1]] if len(path) > 1 else None
@@ -194,7 +194,7 @@ def load_codebook(project: Project, spec: CodebookSpec, coder: str, source: str 
                     **values,
                 )
                 report.added.append(label)
-            elif _values_of(existing) != values:
+            elif code_columns(existing) != values:
                 rec.update(CODES, existing.id, **values)
                 report.updated.append(label)
             else:
@@ -434,7 +434,8 @@ def delete_code(project: Project, ref: str, coder: str, *, force: bool = False) 
     return report
 
 
-def _values(code: CodeSpec) -> dict[str, Any]:
+def code_columns(code: CodeSpec | CodeRow) -> dict[str, Any]:
+    """The columns of a code's row other than its name and place: what load, merge and REFI import write."""
     return {
         "definition": code.definition,
         "inclusion": code.inclusion,
@@ -443,18 +444,6 @@ def _values(code: CodeSpec) -> dict[str, Any]:
         "color": code.color,
         "keywords": json.dumps(code.keywords, ensure_ascii=False),
         "codable": code.codable,
-    }
-
-
-def _values_of(row: CodeRow) -> dict[str, Any]:
-    return {
-        "definition": row.definition,
-        "inclusion": row.inclusion,
-        "exclusion": row.exclusion,
-        "example": row.example,
-        "color": row.color,
-        "keywords": json.dumps(row.keywords, ensure_ascii=False),
-        "codable": row.codable,
     }
 
 

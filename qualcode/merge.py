@@ -11,14 +11,13 @@ many were left behind.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
-from qualcode.codebook import next_ordinal, read_codebook
+from qualcode.codebook import code_columns, next_ordinal, read_codebook
 from qualcode.coding import ensure_coder
 from qualcode.errors import QualcodeError
 from qualcode.history import ChangeRecorder
@@ -203,12 +202,7 @@ def _merge_codes(
                 name=row.name,
                 parent_id=parent,
                 ordinal=next_ordinal(conn, parent),
-                definition=row.definition,
-                inclusion=row.inclusion,
-                exclusion=row.exclusion,
-                example=row.example,
-                color=row.color,
-                keywords=json.dumps(row.keywords, ensure_ascii=False),
+                **code_columns(row),
             )
             report.codes_added.append(row.label)
         mapping[row.id] = ours[row.path]

@@ -264,22 +264,7 @@ def _store(
         word_count=result.words,
         case_id=case_id,
     )
-    conn.execute(
-        insert(UNITS),
-        [
-            {
-                "document_id": doc_id,
-                "kind": u.kind,
-                "ordinal": u.ordinal,
-                "start": u.start,
-                "end": u.end,
-                "speaker": u.speaker,
-                "t_start": u.t_start,
-                "t_end": u.t_end,
-            }
-            for u in units
-        ],
-    )
+    insert_units(conn, doc_id, units)
     index_document(conn, doc_id)
     record_event(
         conn,
@@ -298,6 +283,28 @@ def _store(
         },
     )
     return status
+
+
+def insert_units(conn: Connection, doc_id: int, units: Sequence[Any]) -> None:
+    """Store a document's units (turns, paragraphs, sentences, cues) in one statement."""
+    if not units:
+        return
+    conn.execute(
+        insert(UNITS),
+        [
+            {
+                "document_id": doc_id,
+                "kind": u.kind,
+                "ordinal": u.ordinal,
+                "start": u.start,
+                "end": u.end,
+                "speaker": u.speaker,
+                "t_start": u.t_start,
+                "t_end": u.t_end,
+            }
+            for u in units
+        ],
+    )
 
 
 def _case_for(conn: Connection, name: str, *, create: bool) -> int | None:

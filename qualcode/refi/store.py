@@ -8,17 +8,16 @@ whole or not at all.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from qualcode.cases import typed_value
-from qualcode.codebook import next_ordinal, read_codebook
+from qualcode.codebook import code_columns, next_ordinal, read_codebook
 from qualcode.codebook_files import iter_codes
 from qualcode.coding import ensure_coder
 from qualcode.errors import Conflict
-from qualcode.ingest.importer import ImportOptions
+from qualcode.ingest.importer import ImportOptions, insert_units
 from qualcode.search import index_document
 from qualcode.store.events import record_event
 from qualcode.store.models import (
@@ -29,7 +28,6 @@ from qualcode.store.models import (
     CODINGS,
     DOCUMENTS,
     MEMOS,
-    UNITS,
     utcnow,
 )
 from qualcode.store.rows import insert_id
@@ -132,13 +130,7 @@ def _codes(conn: Connection, model: RefiProject, report: RefiImportReport) -> di
             name=code.name,
             parent_id=parent,
             ordinal=next_ordinal(conn, parent),
-            definition=code.definition,
-            inclusion=code.inclusion,
-            exclusion=code.exclusion,
-            example=code.example,
-            color=code.color,
-            keywords=json.dumps(code.keywords, ensure_ascii=False),
-            codable=code.codable,
+            **code_columns(code),
         )
         report.codes_added += 1
     return known
@@ -169,23 +161,7 @@ def _document(conn: Connection, doc: PreparedDocument, source: str) -> int:
         encoding=doc.parsed.encoding,
         word_count=len(doc.parsed.text.split()),
     )
-    if doc.units:
-        conn.execute(
-            insert(UNITS),
-            [
-                {
-                    "document_id": doc_id,
-                    "kind": u.kind,
-                    "ordinal": u.ordinal,
-                    "start": u.start,
-                    "end": u.end,
-                    "speaker": u.speaker,
-                    "t_start": u.t_start,
-                    "t_end": u.t_end,
-                }
-                for u in doc.units
-            ],
-        )
+    insert_units(conn, doc_id, doc.units)
     index_document(conn, doc_id)
     return doc_id
 
