@@ -87,7 +87,7 @@ def code_by_words(path: Path, documents: list[str], seed: int) -> int:
     from sqlalchemy import insert, select
 
     from qualcode.codebook import load_codebook, read_codebook
-    from qualcode.codebook_files import CodebookSpec, CodeSpec, read_codebook_file
+    from qualcode.codebook_files import CodebookSpec, CodeSpec, iter_codes, read_codebook_file
     from qualcode.coding import ensure_coder
     from qualcode.store.models import CODINGS, DOCUMENTS, UNITS
     from qualcode.store.project import open_project
@@ -97,7 +97,7 @@ def code_by_words(path: Path, documents: list[str], seed: int) -> int:
     names = [f"Code {t}.{c}" for t in range(1, 6) for c in range(1, 9)]  # 40 codes
     # Keywords, definitions and examples of the sample study's codes, so the codebook's words are
     # matched (the learned model uses them as a feature) at the cost a real codebook has.
-    real = [c for c in _walk(read_codebook_file(CODEBOOK).codes) if c.keywords]
+    real = [c for _, c in iter_codes(read_codebook_file(CODEBOOK).codes) if c.keywords]
     spec = CodebookSpec(
         title="Suggestion benchmark",
         codes=[
@@ -138,11 +138,6 @@ def code_by_words(path: Path, documents: list[str], seed: int) -> int:
             ]
             conn.execute(insert(CODINGS), values)
     return len(values)
-
-
-def _walk(codes: list[Any]) -> list[Any]:
-    """Every code of a codebook spec, parents before children."""
-    return [c for code in codes for c in [code, *_walk(code.children)]]
 
 
 def child(task: str, path: Path, documents: list[str], seed: int) -> dict[str, Any]:
