@@ -139,10 +139,10 @@ def suggest_codes(
             raise QualcodeError(f"no {unit_kind} units to suggest codes for; import transcripts first")
         labels = unit_labels(conn, units)
         candidates: list[tuple[UnitText, str, float, float, list[str], str, str]] = []
+        evidence = _evidence(book)  # both methods use the codebook's words
         if method in ("deductive", "all"):
-            candidates += _deductive(book, units, labels, min_score, report)
+            candidates += _deductive(evidence, units, labels, min_score, report)
         if method in ("learned", "all"):
-            evidence = _evidence(book)
             candidates += _learned(conn, units, labels, min_score, min_examples, seed, report, evidence)
         rec = ChangeRecorder(conn)
         if report.trained_codes:
@@ -187,11 +187,14 @@ def suggest_codes(
 
 
 def _deductive(
-    book: Any, units: list[UnitText], labels: list[set[str]], min_score: float, report: SuggestReport
+    evidence: list[CodeEvidence],
+    units: list[UnitText],
+    labels: list[set[str]],
+    min_score: float,
+    report: SuggestReport,
 ) -> list[tuple[UnitText, str, float, float, list[str], str, str]]:
     from qualcode.suggest.deductive import deductive_matches
 
-    evidence = _evidence(book)
     if not evidence:
         report.notes.append("no code has keywords, a definition or an example: nothing to match deductively")
         return []
