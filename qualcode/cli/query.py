@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from qualcode.cli._common import JsonOption, ProjectOption, open_project, print_json, stdout
+from qualcode.clock import format_clock
 
 app = typer.Typer(
     help="Cross-tabulations: code co-occurrence and codes × participant groups.", no_args_is_help=True
@@ -56,7 +57,7 @@ def retrieve_cli(
     for s in segments:
         where_ = f"turn {s.turn}" if s.turn is not None else f"{s.start}:{s.end}"
         if s.t_start is not None:
-            where_ += f" [{_clock(s.t_start)}]"
+            where_ += f" [{format_clock(s.t_start)}]"
         who = ", ".join(str(v) for k, v in s.attributes.items() if k in ("role", "institution_type", "city"))
         out.print(
             f"── {s.document} · {where_} · {s.speaker or '?'} · {s.coder}" + (f" · {who}" if who else ""),
@@ -123,11 +124,6 @@ def matrix_cli(
     for code, counts in result.rows:
         table.add_row(code, *(str(n) for n in counts))
     stdout().print(table)
-
-
-def _clock(ms: int) -> str:
-    seconds = ms // 1000
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def register(app_: typer.Typer) -> None:

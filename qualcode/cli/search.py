@@ -9,6 +9,7 @@ import typer
 from rich.text import Text
 
 from qualcode.cli._common import JsonOption, ProjectOption, open_project, print_json, stdout
+from qualcode.clock import format_clock
 
 if TYPE_CHECKING:
     from qualcode.search import Match, SearchHit, SearchResults
@@ -65,7 +66,7 @@ def _kwic_line(hit: SearchHit, match: Match) -> Text:
     """``name ¶12 (turn 6, R, 00:01:05) …left [match] right…`` on one line."""
     where = [f"turn {hit.turn}"] if hit.turn is not None else []
     where += [hit.speaker] if hit.speaker else []
-    where += [_clock(hit.t_start)] if hit.t_start is not None else []
+    where += [format_clock(hit.t_start)] if hit.t_start is not None else []
     place = f"{hit.document} ¶{hit.paragraph}" + (f" ({', '.join(where)})" if where else "")
     before = "…" if match.start - len(match.left) > hit.start else ""
     after = "…" if match.end + len(match.right) < hit.end else ""
@@ -88,13 +89,6 @@ def _summary(results: SearchResults) -> str:
     if 0 < len(results.hits) < total:
         line += f"; showing {len(results.hits):,} (--limit N shows more)"
     return line + "."
-
-
-def _clock(ms: int) -> str:
-    seconds = ms // 1000
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
 
 
 def register(app: typer.Typer) -> None:

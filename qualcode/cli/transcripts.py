@@ -16,6 +16,7 @@ from qualcode.cli._common import (
     print_json,
     stdout,
 )
+from qualcode.clock import format_clock
 
 app = typer.Typer(help="List, read and remove the imported transcripts.", no_args_is_help=True)
 
@@ -74,7 +75,7 @@ def show_cli(
         out.print(view.text, markup=False)
         return
     for u in view.units:
-        stamp = f" [{_clock(u.t_start)}]" if u.t_start is not None else ""
+        stamp = f" [{format_clock(u.t_start)}]" if u.t_start is not None else ""
         speaker = f" {u.speaker}:" if u.speaker else ""
         out.print(f"{u.kind} {u.number}{stamp}{speaker} {u.text}", markup=False)
 
@@ -93,10 +94,3 @@ def remove_cli(
         removed = remove_document(proj, name, coder(coder_), force=force)
     extra = f" and its {removed} coding(s)" if removed else ""
     stdout().print(f"Removed {name}{extra}.", markup=False)
-
-
-def _clock(ms: int) -> str:
-    seconds = ms // 1000
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"

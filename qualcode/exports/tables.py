@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from qualcode.cases import case_attributes
+from qualcode.clock import format_clock
 from qualcode.codebook import read_codebook
 from qualcode.coding import UNIT_KINDS, list_codings
 from qualcode.documents import find_document
@@ -204,7 +205,7 @@ def codings_export(
                 unit_kind=unit_kind,
                 unit=unit,
                 speaker=speaker,
-                timestamp=clock(t_start) if t_start is not None else None,
+                timestamp=format_clock(t_start) if t_start is not None else None,
                 text=v.text,
                 memo=v.memo,
                 origin=v.origin,
@@ -256,12 +257,6 @@ def _typed(type_: str, value: str | int | float | bool) -> Cell:
         except ValueError:
             return value
     return value
-
-
-def clock(ms: int) -> str:
-    """``HH:MM:SS`` of a time in milliseconds (as `qualcode retrieve` shows it)."""
-    seconds = ms // 1000
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def matrix_table(

@@ -6,10 +6,11 @@ import io
 import itertools
 import re
 
+from qualcode.clock import parse_clock
 from qualcode.errors import ImportFailed
 from qualcode.ingest.encoding import decode_bytes
 from qualcode.ingest.model import ParsedTranscript
-from qualcode.ingest.timed import Cue, assemble_cues, assign_prefix_speakers, parse_clock
+from qualcode.ingest.timed import Cue, assemble_cues, assign_prefix_speakers
 
 FORMATS = {".vtt": "vtt", ".srt": "srt", ".sbv": "sbv"}
 _CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}"

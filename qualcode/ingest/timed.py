@@ -101,14 +101,3 @@ def _new_paragraph(previous: Cue, cue: Cue) -> bool:
     if cue.speaker is None and previous.t_end is not None and cue.t_start is not None:
         return cue.t_start - previous.t_end >= PARAGRAPH_PAUSE_MS
     return False
-
-
-def parse_clock(value: str) -> int:
-    """``HH:MM:SS.mmm`` / ``MM:SS.mmm`` / ``H:MM:SS,mmm`` to milliseconds."""
-    main, _, frac = value.strip().replace(",", ".").partition(".")
-    parts = [int(p) for p in main.split(":")]
-    while len(parts) < 3:
-        parts.insert(0, 0)
-    hours, minutes, seconds = parts
-    millis = int((frac + "000")[:3]) if frac else 0
-    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis

@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 import re
 
+from qualcode.clock import parse_clock
 from qualcode.ingest.model import ParsedTranscript
-from qualcode.ingest.timed import Cue, assemble_cues, parse_clock
+from qualcode.ingest.timed import Cue, assemble_cues
 
 _HEADER = re.compile(
     r"^\[(?P<name>[^\[\]\n]{1,80})\][ \t]+(?P<time>\d{1,2}:\d{2}:\d{2})[ \t]*$", re.MULTILINE

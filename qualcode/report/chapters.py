@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from qualcode.clock import format_clock
 from qualcode.report import charts, word
 from qualcode.report.document import Writer, attribute_title
 from qualcode.report.model import Quote, ReportData, Section
@@ -135,8 +136,7 @@ def add_quote(writer: Writer, quote: Quote) -> None:
     if quote.turn is not None:
         where.append(t("at_turn", number=quote.turn))
     if quote.t_start is not None:
-        seconds = quote.t_start // 1000
-        where.append(f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}")
+        where.append(format_clock(quote.t_start))
     who = quote.attribution or t("no_participant")
     attribution = doc.add_paragraph(f"— {who} ({', '.join(where)})")
     attribution.alignment = WD_ALIGN_PARAGRAPH.RIGHT  # under the quote
