@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -21,7 +22,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from qualcode.errors import QualcodeError
 from qualcode.store.events import record_event
-from qualcode.store.models import ATTRIBUTES, CASE_ATTRIBUTES, CASES, DOCUMENTS
+from qualcode.store.models import ATTRIBUTES, CASE_ATTRIBUTES, CASES, DOCUMENTS, finished
 from qualcode.store.project import Project
 from qualcode.store.rows import insert_id
 
@@ -54,6 +55,9 @@ _TRUE = {"true", "yes", "y", "da", "1", "tačno", "да"}
 _FALSE = {"false", "no", "n", "ne", "0", "netačno", "не"}
 _INT = re.compile(r"^[+-]?\d+$")
 _NUM = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+#: Longest run of digits read as an integer: it fits SQLite's 64-bit integers and a float. A
+#: longer one is an identifier such as a phone number (text), and would overflow the conversions.
+_MAX_INT_DIGITS = 18
 _DMY = re.compile(r"^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\.?$")
 
 
@@ -123,19 +127,34 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
-    from zipfile import BadZipFile
+    import warnings
 
     from openpyxl import load_workbook
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise QualcodeError(f"{path.name} is not a readable .xlsx workbook ({exc})") from None
-    try:
-        sheet = book.worksheets[0]
-        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+    # openpyxl warns about parts it drops ("Data Validation extension is not supported") and
+    # raises whatever its XML and zip readers raise on a damaged file, also while the rows are
+    # read. Only the values matter here, so the warnings are not shown (they would print on
+    # stderr), and every failure means the same thing: the file cannot be read.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+            try:
+                if not book.worksheets:
+                    raise QualcodeError(
+                        f"{path.name} has no worksheet; put the participants in its first sheet"
+                    )
+                rows = [[_cell(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+            finally:
+                book.close()
+        except QualcodeError:
+            raise
+        except Exception as exc:
+            problem = "XML nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            raise QualcodeError(
+                f"{path.name} is not a readable .xlsx workbook ({problem or type(exc).__name__}); "
+                "open it in Excel or LibreOffice and save it again, or save the sheet as .csv"
+            ) from None
     rows = [row for row in rows if any(row)]
     if not rows:
         raise QualcodeError(f"{path.name}: the first sheet is empty")
@@ -159,15 +178,24 @@ def infer_type(values: list[str]) -> str:
     present = [v for v in values if v]
     if not present:
         return "text"
-    if all(_INT.match(v) for v in present):
+    if all(_is_integer(v) for v in present):
         return "integer"
-    if all(_NUM.match(v) for v in present):
+    if all(_is_integer(v) or (_NUM.match(v) and not _INT.match(v) and _finite(v)) for v in present):
         return "number"
     if all(_parse_date(v) for v in present):
         return "date"
     if all(v.casefold() in _TRUE | _FALSE for v in present):
         return "boolean"
     return "text"
+
+
+def _is_integer(value: str) -> bool:
+    return bool(_INT.match(value)) and len(value.lstrip("+-")) <= _MAX_INT_DIGITS
+
+
+def _finite(value: str) -> bool:
+    # 1e400 written out in digits is a float overflow ("inf"), not a number anyone measured.
+    return math.isfinite(float(value.replace(",", ".")))
 
 
 def _parse_date(value: str) -> str | None:
@@ -331,7 +359,9 @@ def _upsert_case(
 
 
 def _link(conn: Connection, document: str, case: str, report: CaseImportReport) -> None:
-    doc_id = conn.execute(select(DOCUMENTS.c.id).where(DOCUMENTS.c.name == document)).scalar_one_or_none()
+    doc_id = conn.execute(
+        select(DOCUMENTS.c.id).where(DOCUMENTS.c.name == document, finished(DOCUMENTS.c.id))
+    ).scalar_one_or_none()
     if doc_id is None:
         report.missing_documents.append(document)
         return
@@ -347,7 +377,7 @@ def list_cases(project: Project) -> list[CaseSummary]:
         docs: dict[int, list[str]] = {}
         for case_id, doc in conn.execute(
             select(DOCUMENTS.c.case_id, DOCUMENTS.c.name)
-            .where(DOCUMENTS.c.case_id.is_not(None))
+            .where(DOCUMENTS.c.case_id.is_not(None), finished(DOCUMENTS.c.id))
             .order_by(DOCUMENTS.c.name)
         ):
             docs.setdefault(case_id, []).append(doc)

@@ -22,7 +22,7 @@ from qualcode.errors import QualcodeError
 from qualcode.store.models import ATTRIBUTES, CODERS, CODINGS, DOCUMENTS, UNITS
 from qualcode.store.project import Project
 
-_CONDITION = re.compile(r"^\s*(?P<attr>[^=<>!]+?)\s*(?P<op>!=|>=|<=|=|>|<)\s*(?P<value>.*?)\s*$")
+_OPERATOR_CHARS = re.compile(r"[=<>!]")
 NO_VALUE = "(none)"
 
 
@@ -63,12 +63,18 @@ class Condition:
 
 def parse_condition(text: str) -> Condition:
     """``role=social worker``, ``country!=Serbia``, ``years_experience>=10``."""
-    m = _CONDITION.match(text)
-    if not m or not m["value"]:
+    # Split at the first operator character by hand: a regular expression with optional spaces
+    # around a lazy name backtracks cubically, and a long --where of spaces would never return.
+    found = _OPERATOR_CHARS.search(text)
+    at = found.start() if found else len(text)
+    op = text[at : at + 2] if text[at : at + 2] in ("!=", ">=", "<=") else text[at : at + 1]
+    attribute, value = text[:at].strip(), text[at + len(op) :].strip()
+    if not attribute or op not in ("!=", ">=", "<=", "=", ">", "<") or not value:
+        shown = text if len(text) <= 80 else text[:77] + "..."
         raise QualcodeError(
-            f"--where {text!r} is not ATTRIBUTE=VALUE (also != >= <= > <), e.g. country=Serbia"
+            f"--where {shown!r} is not ATTRIBUTE=VALUE (also != >= <= > <), e.g. country=Serbia"
         )
-    return Condition(m["attr"], m["op"], m["value"])
+    return Condition(attribute, op, value)
 
 
 def retrieve(

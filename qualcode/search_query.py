@@ -4,7 +4,8 @@ Words, ``"phrases"`` (also „…“), prefixes (``prosjač*``), ``AND``/``OR``/
 and parentheses; adjacent terms mean ``AND``. ``NOT`` binds tightest, then ``AND``, then
 ``OR``, as in SQLite FTS5; ``NOT`` is binary (``policija NOT beograd``). Every term is folded
 (:func:`qualcode.text.fold.fold`) and split into tokens by the index's own rule, then quoted,
-so nothing a user types can reach FTS5 as syntax.
+so nothing a user types can reach FTS5 as syntax. A query may nest at most :data:`MAX_DEPTH`
+levels (parentheses and operators), which keeps both this parser and FTS5's own within bounds.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from qualcode.text import lemmas
 from qualcode.text.fold import fold
 
 __all__ = [
+    "MAX_DEPTH",
     "Expansions",
     "Node",
     "Operation",
@@ -38,6 +40,12 @@ _QUOTES = '"„“”'  # typed quotes, and the Serbian/English typographic ones
 _STOPS = frozenset(_QUOTES) | {"(", ")"}
 _EXAMPLES = {"AND": "policija AND centar", "OR": "policija OR centar", "NOT": "policija NOT beograd"}
 
+#: How deeply a query may nest: parentheses, and operator levels in the parsed tree. No real
+#: search comes near it; the bound is set by SQLite FTS5, whose parser overflows its fixed stack
+#: at about 32 nested parentheses (to_fts wraps every nested operation in one pair), and it also
+#: keeps the recursive parser and tree walks here far from Python's recursion limit.
+MAX_DEPTH = 25
+
 
 @dataclass(frozen=True)
 class Term:
@@ -57,7 +65,7 @@ class Term:
 
 @dataclass(frozen=True)
 class Operation:
-    """``AND``/``OR`` over two or more operands, or ``NOT`` (left minus right)."""
+    """``AND``/``OR`` over two or more operands, or ``NOT`` (the first minus each of the others)."""
 
     operator: str
     operands: tuple[Node, ...]
@@ -69,6 +77,36 @@ _Lexeme = tuple[str, str]  # (kind, text): kind is word | phrase | op | ( | )
 
 def _error(message: str) -> SearchQueryError:
     return SearchQueryError(f"cannot read the search query: {message}")
+
+
+def _too_deep(depth: int) -> SearchQueryError:
+    return _error(
+        f"it nests {depth} levels deep (parentheses and operators); qualcode allows at most {MAX_DEPTH}; "
+        "remove parentheses or split it into several searches"
+    )
+
+
+def _paren_depth(lexemes: list[_Lexeme]) -> int:
+    depth = deepest = 0
+    for kind, _ in lexemes:
+        if kind == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == ")":
+            depth = max(depth - 1, 0)  # an unmatched ")" is reported by the parser
+    return deepest
+
+
+def _tree_depth(node: Node) -> int:
+    # Iterative on purpose: this runs before anything else walks the tree recursively.
+    deepest = 0
+    stack: list[tuple[Node, int]] = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, Operation):
+            deepest = max(deepest, depth)
+            stack.extend((operand, depth + 1) for operand in current.operands)
+    return deepest
 
 
 def _lex(query: str) -> list[_Lexeme]:
@@ -168,11 +206,13 @@ class _Parser:
         return _combine("AND", parts)
 
     def not_expr(self) -> Node:
-        node = self.primary()
+        # One flat NOT over a chain: FTS5 reads "a NOT b NOT c" left to right as we do, and a
+        # nested tree would cost a level of depth (and a pair of parentheses) per NOT.
+        parts = [self.primary()]
         while self.peek() == ("op", "NOT"):
             self.pos += 1
-            node = Operation("NOT", (node, self.primary()))
-        return node
+            parts.append(self.primary())
+        return parts[0] if len(parts) == 1 else Operation("NOT", tuple(parts))
 
     def primary(self) -> Node:
         lexeme = self.peek()
@@ -203,8 +243,18 @@ class _Parser:
 
 
 def parse(query: str) -> Node:
-    """The query's syntax tree; :class:`SearchQueryError` for a query that cannot be read."""
-    return _Parser(_lex(query)).parse()
+    """The query's syntax tree; :class:`SearchQueryError` for a query that cannot be read.
+
+    That includes a query nesting more than :data:`MAX_DEPTH` levels: parentheses are counted
+    before parsing (the parser recurses per pair), operator levels after.
+    """
+    lexemes = _lex(query)
+    if (depth := _paren_depth(lexemes)) > MAX_DEPTH:
+        raise _too_deep(depth)
+    tree = _Parser(lexemes).parse()
+    if (depth := _tree_depth(tree)) > MAX_DEPTH:
+        raise _too_deep(depth)
+    return tree
 
 
 Expansions = dict[Term, tuple[str, ...]]

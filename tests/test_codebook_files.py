@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import functools
 import io
@@ -33,6 +34,7 @@ from qualcode.codebook_files import (
     write_codebook_file,
 )
 from qualcode.errors import QualcodeError, WriteFailed
+from qualcode.formula_guard import FORMULA_START
 from tests.conftest import CORPUS, REPO
 
 SAMPLE = REPO / "codebooks" / "forced_begging.yaml"
@@ -532,6 +534,109 @@ def test_csv_round_trip_keeps_every_code_field(codes: list[CodeSpec]) -> None:
     assert parse_csv(to_csv(CodebookSpec(title="lost", codes=codes)), "generated.csv") == CodebookSpec(
         codes=codes
     )
+
+
+# --- CSV: the formula guard (qualcode.formula_guard) ------------------------------------------
+
+GUARDED = CodebookSpec(
+    codes=[
+        CodeSpec(
+            name="@Home",
+            definition="=1+2",
+            inclusion="+381 11",
+            exclusion="- Da, tako je.",
+            example="\tTab",
+            keywords={"sr": ["-x", "y"]},
+            children=[CodeSpec(name="'=kept", definition="\rCR", inclusion="'quoted'", codable=False)],
+        )
+    ]
+)
+
+
+def test_to_csv_guards_formula_text_exact_text() -> None:
+    # Each of = + - @ TAB CR gets a ' in front; "'=kept" alone at the start of a cell would get one more.
+    assert to_csv(GUARDED) == (
+        "code,definition,inclusion,exclusion,example,color,codable,keywords_sr\r\n"
+        "'@Home,'=1+2,'+381 11,\"'- Da, tako je.\",'\tTab,,true,'-x; y\r\n"
+        "'@Home > '=kept,\"'\rCR\",'quoted',,,,false,\r\n"
+    )
+    assert to_csv(CodebookSpec(codes=[CodeSpec(name="'=kept")])).endswith("\r\n''=kept,,,,,,true\r\n")
+
+
+def test_to_csv_without_the_guard_writes_text_as_it_is() -> None:
+    assert to_csv(GUARDED, formula_guard=False) == (
+        "code,definition,inclusion,exclusion,example,color,codable,keywords_sr\r\n"
+        '@Home,=1+2,+381 11,"- Da, tako je.",\tTab,,true,-x; y\r\n'
+        "@Home > '=kept,\"\rCR\",'quoted',,,,false,\r\n"
+    )
+
+
+def test_parse_csv_undoes_the_guard_only_where_it_is_unambiguous() -> None:
+    text = (
+        "code,definition,inclusion,exclusion,example,keywords_sr\r\n"
+        "'=A,'=1+2,''=kept,'quoted',x'=y,'-a; '-b\r\n"
+        # A partner's file without the guard is read as it is: a formula-like cell is just text.
+        "=B,=SUM(1),'5,',,\r\n"
+    )
+    a, b = parse_csv(text, "codes.csv").codes
+    assert (a.name, a.definition, a.inclusion, a.exclusion, a.example, a.keywords) == (
+        "=A",
+        "=1+2",
+        "'=kept",
+        "'quoted'",
+        "x'=y",
+        {"sr": ["-a", "'-b"]},  # the guard is undone per cell, not per keyword
+    )
+    assert (b.name, b.definition, b.inclusion, b.exclusion) == ("=B", "=SUM(1)", "'5", "'")
+
+
+def test_guarded_csv_file_round_trips_and_an_unguarded_one_only_loses_a_leading_quote(tmp_path: Path) -> None:
+    out = tmp_path / "codebook.csv"
+    write_codebook_file(GUARDED, out)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfcode,")
+    assert read_codebook_file(out).codes == GUARDED.codes
+    # Without the guard the file has no marker: a text starting with ' and = loses its ' (documented).
+    write_codebook_file(
+        CodebookSpec(codes=[CodeSpec(name="A", definition="'=x", inclusion="=y")]), out, formula_guard=False
+    )
+    assert out.read_bytes() == (
+        b"\xef\xbb\xbfcode,definition,inclusion,exclusion,example,color,codable\r\nA,'=x,=y,,,,true\r\n"
+    )
+    [a] = read_codebook_file(out).codes
+    assert (a.definition, a.inclusion) == ("=x", "=y")
+
+
+def _formula_texts(min_size: int = 0) -> st.SearchStrategy[str]:
+    """Text that starts like a formula, or like an already guarded one, or not."""
+    quotes = st.sampled_from(["", "'", "''"])
+    first = st.sampled_from(["=", "+", "-", "@", "\t", "\r", "a", ""])
+    return st.tuples(quotes, first, _texts(xml_safe=False)).map("".join).filter(lambda t: len(t) >= min_size)
+
+
+def _formula_codes(depth: int = 1) -> st.SearchStrategy[list[CodeSpec]]:
+    names = _formula_texts(1).map(str.strip).filter(_usable_name)
+    words = names.filter(lambda w: ";" not in w)
+    code = st.builds(
+        CodeSpec,
+        name=names,
+        definition=_formula_texts(),
+        inclusion=_formula_texts(),
+        exclusion=_formula_texts(),
+        example=_formula_texts(),
+        keywords=st.dictionaries(st.sampled_from(["sr", "en"]), st.lists(words, min_size=1, max_size=3)),
+        codable=st.booleans(),
+        children=_formula_codes(depth - 1) if depth else st.just([]),
+    )
+    return st.lists(code, max_size=3, unique_by=lambda c: c.name)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(codes=_formula_codes())
+def test_csv_round_trip_with_formula_like_text_and_no_cell_starts_a_formula(codes: list[CodeSpec]) -> None:
+    text = to_csv(CodebookSpec(codes=codes))
+    assert parse_csv(text, "generated.csv") == CodebookSpec(codes=codes)
+    cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_START)]
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ written reads back):
   line, without ``;`` (the separator in CSV and ``.qdc``) and without spaces at either end.
 - A GUID (from REFI-QDA files) has the REFI pattern and is unique in the codebook.
 - Text fields (definition, inclusion, exclusion, example) are kept exactly as written.
+- Codes nest at most :data:`MAX_CODE_DEPTH` levels (a top-level code is level 1).
 
 What each format keeps:
 
@@ -46,6 +47,7 @@ from __future__ import annotations
 from qualcode.codebook_files.csv_format import parse_csv, to_csv
 from qualcode.codebook_files.files import read_codebook_file, write_codebook_file
 from qualcode.codebook_files.model import (
+    MAX_CODE_DEPTH,
     PATH_SEPARATOR,
     CodebookFormatError,
     CodebookSpec,
@@ -58,6 +60,7 @@ from qualcode.codebook_files.qualcoder import parse_qualcoder_text
 from qualcode.codebook_files.yaml_format import parse_yaml, to_yaml
 
 __all__ = [
+    "MAX_CODE_DEPTH",
     "PATH_SEPARATOR",
     "CodeSpec",
     "CodebookFormatError",

@@ -2,6 +2,14 @@
 
 CSV has no title, version, description or GUIDs, and cannot tell an empty keyword list from a
 missing language.
+
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return as
+a formula, and a codebook often comes from elsewhere. :func:`to_csv` therefore guards such text
+with a leading ``'`` (the rule of :mod:`qualcode.formula_guard`), and :func:`parse_csv` removes
+that ``'`` again, so that a codebook survives the round trip exactly. The rule is unambiguous
+because text that itself starts with ``'`` and then one of those characters is guarded too:
+``'=x`` is written ``''=x`` and read back as ``'=x``. A cell starting with ``'`` followed by
+anything else (``'quoted'``) is read as it is.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from qualcode.codebook_files.model import (
     _LANGUAGE,
     _TEXT_FIELDS,
     _TRUE,
+    MAX_CODE_DEPTH,
     PATH_SEPARATOR,
     CodebookFormatError,
     CodebookSpec,
@@ -25,8 +34,10 @@ from qualcode.codebook_files.model import (
     _name_problem,
     _normal_color,
     _suggest,
+    depth_problem,
     iter_codes,
 )
+from qualcode.formula_guard import guard_formula, unguard_formula
 
 _CSV_COLUMNS = ("code", "definition", "inclusion", "exclusion", "example", "color", "codable")
 _KEYWORD_PREFIX = "keywords_"
@@ -38,12 +49,13 @@ _CSV_HINTS = {
 }
 
 
-def to_csv(codebook: CodebookSpec) -> str:
+def to_csv(codebook: CodebookSpec, *, formula_guard: bool = True) -> str:
     """One row per code (parents first), the path in ``code``, keywords per language joined by ``; ``.
 
     Title, version, description and GUIDs are not written. Rows end in CRLF (RFC 4180, what
     spreadsheets expect); :func:`write_codebook_file` adds a UTF-8 byte-order mark so that Excel
-    shows Serbian letters correctly.
+    shows Serbian letters correctly. ``formula_guard`` (the default) puts a ``'`` before text a
+    spreadsheet would run as a formula (see the module notes); ``False`` writes every cell as it is.
     """
     _check_codebook(codebook, "the codebook")
     languages: list[str] = []
@@ -53,18 +65,18 @@ def to_csv(codebook: CodebookSpec) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*_CSV_COLUMNS, *(_KEYWORD_PREFIX + language for language in languages)])
     for path, code in iter_codes(codebook.codes):
-        writer.writerow(
-            [
-                PATH_SEPARATOR.join(path),
-                code.definition,
-                code.inclusion,
-                code.exclusion,
-                code.example,
-                _normal_color(code.color) if code.color else "",
-                "true" if code.codable else "false",
-                *("; ".join(code.keywords.get(language, [])) for language in languages),
-            ]
-        )
+        row = [
+            PATH_SEPARATOR.join(path),
+            code.definition,
+            code.inclusion,
+            code.exclusion,
+            code.example,
+            _normal_color(code.color or "") or "",  # no colour: ""; a bad one was refused above
+            "true" if code.codable else "false",
+            *("; ".join(code.keywords.get(language, [])) for language in languages),
+        ]
+        # Every cell is text here; colour and codable never start with a guarded character.
+        writer.writerow([guard_formula(cell) for cell in row] if formula_guard else row)
     return out.getvalue()
 
 
@@ -74,6 +86,8 @@ def parse_csv(text: str, source: str) -> CodebookSpec:
     The delimiter is ``,`` or ``;`` (whichever the header uses; Excel in Serbian and most
     European locales saves ``;``). Columns may come in any order and all but ``code`` may be
     missing. A parent that has no row of its own is created; a row may come after its children.
+    A cell that starts with ``'`` and then ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    (after any further ``'``) loses that first ``'``: :func:`to_csv`'s formula guard is undone.
     """
     text = text.removeprefix("\ufeff")
     header_line = text.split("\n", 1)[0]
@@ -162,7 +176,8 @@ class _CsvBuilder:
                 line=line,
                 column=len(self.columns) + 1,
             )
-        cells = dict(zip(self.columns, row, strict=False))
+        # Undo to_csv's formula guard before anything reads a cell (see the module notes).
+        cells = dict(zip(self.columns, map(unguard_formula, row), strict=False))
         path = self.path(cells["code"], line)
         if path in self.defined:
             self.fail(
@@ -193,6 +208,8 @@ class _CsvBuilder:
                 "code",
             )
         names = tuple(part.strip() for part in cell.strip().split(PATH_SEPARATOR))
+        if len(names) > MAX_CODE_DEPTH:  # before node(), which recurses once per level
+            self.fail(depth_problem(len(names)), line, "code")
         if len(names) > 1 and not all(names):
             self.fail(
                 f"the path {cell.strip()!r} has an empty name in it; write it like 'Theme > Code'",

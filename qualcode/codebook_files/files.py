@@ -76,8 +76,11 @@ def _project_xml(data: bytes, path: Path) -> bytes:
         raise CodebookFormatError(path.name, str(exc)) from None
 
 
-def write_codebook_file(codebook: CodebookSpec, path: Path) -> None:
+def write_codebook_file(codebook: CodebookSpec, path: Path, *, formula_guard: bool = True) -> None:
     """Write a codebook as ``.yaml``/``.yml``, ``.csv`` or ``.qdc``, chosen by extension.
+
+    ``formula_guard`` (``.csv`` only): text cells a spreadsheet would run as a formula get a ``'`` in
+    front, which :func:`read_codebook_file` removes again (see :func:`~qualcode.codebook_files.to_csv`).
 
     The file appears complete or not at all: the content is written to a temporary file in the
     same folder and then moved over the target, so an error or a crash never leaves half a file.
@@ -89,7 +92,8 @@ def write_codebook_file(codebook: CodebookSpec, path: Path) -> None:
         )
     try:
         if suffix == ".csv":
-            data = to_csv(codebook).encode("utf-8-sig")  # the BOM tells Excel the file is UTF-8
+            # The BOM tells Excel the file is UTF-8.
+            data = to_csv(codebook, formula_guard=formula_guard).encode("utf-8-sig")
         elif suffix == ".qdc":
             data = to_qdc(codebook)
         else:

@@ -18,6 +18,12 @@ from qualcode.errors import QualcodeError
 #: How a code path is written in CSV files and in messages: ``Theme > Code > Sub-code``.
 PATH_SEPARATOR = " > "
 
+#: How many levels codes may nest (a top-level code is level 1). Real codebooks stop at four or
+#: five; the bound is what keeps every reader and every walk over the tree (loading, export,
+#: ``codebook show``, the TUI's code tree, most of them recursive) far from Python's recursion
+#: limit, so a malformed or hostile file gets a message instead of a RecursionError.
+MAX_CODE_DEPTH = 50
+
 #: Namespace of :func:`code_guid`. Never change it: exported GUIDs would change with it, and
 #: programs that imported an earlier export would see every code as new.
 _GUID_NAMESPACE = uuid.UUID("79bccce4-154d-4e4c-a75d-affcf26b730d")
@@ -101,6 +107,25 @@ def iter_codes(
         yield from iter_codes(code.children, path)
 
 
+def depth_problem(depth: int) -> str:
+    """The message for a codebook that nests ``depth`` levels, more than :data:`MAX_CODE_DEPTH`."""
+    return (
+        f"the codebook nests {depth} levels deep; qualcode allows at most {MAX_CODE_DEPTH}; "
+        "move the deepest codes up, under fewer parents"
+    )
+
+
+def code_depth(codes: list[CodeSpec]) -> int:
+    """How many levels ``codes`` nest (0 for none); iterative, so any depth can be measured."""
+    deepest = 0
+    stack = [(code, 1) for code in codes]
+    while stack:
+        code, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in code.children)
+    return deepest
+
+
 # --- values shared by all formats -------------------------------------------------------------
 
 # Everything Python's str.splitlines() and YAML treat as a line end.
@@ -166,6 +191,9 @@ def _guid_problem(guid: str) -> str | None:
 
 def _check_codebook(codebook: CodebookSpec, source: str) -> None:
     """Refuse to write a codebook that would not read back the same."""
+    depth = code_depth(codebook.codes)  # first: iter_codes below recurses once per level
+    if depth > MAX_CODE_DEPTH:
+        raise CodebookFormatError(source, f"{depth_problem(depth)} before saving")
     siblings: dict[tuple[str, ...], set[str]] = {}
     guids: dict[str, tuple[str, ...]] = {}
     for path, code in iter_codes(codebook.codes):

@@ -16,6 +16,7 @@ from defusedxml.ElementTree import DefusedXMLParser, ParseError
 from qualcode.codebook_files.model import (
     _COLOR_HINT,
     _TEXT_FIELDS,
+    MAX_CODE_DEPTH,
     PATH_SEPARATOR,
     CodebookFormatError,
     CodebookSpec,
@@ -26,6 +27,7 @@ from qualcode.codebook_files.model import (
     _name_problem,
     _normal_color,
     code_guid,
+    depth_problem,
 )
 
 _QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
@@ -237,6 +239,17 @@ def _child(element: Element, name: str) -> Element | None:
     return next((child for child in element if _local(child.tag) == name), None)
 
 
+def _code_height(element: Element) -> int:
+    """How many levels of ``<Code>`` the element is, with those nested in it (counted iteratively)."""
+    deepest = 0
+    stack = [(element, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in current if _local(child.tag) == "Code")
+    return deepest
+
+
 class _QdcReader:
     """Turns parsed QDA-XML into a :class:`CodebookSpec`, checking every code."""
 
@@ -286,6 +299,9 @@ class _QdcReader:
         return result
 
     def code(self, element: Element, parent_path: tuple[str, ...]) -> CodeSpec:
+        if len(parent_path) >= MAX_CODE_DEPTH:  # this reader recurses once per level
+            depth = len(parent_path) + _code_height(element)
+            self.fail(element, depth_problem(depth), None, None)  # a path that long says nothing
         guid = (element.get("guid") or "").strip()
         raw_name = element.get("name")
         if raw_name is None or not raw_name.strip():

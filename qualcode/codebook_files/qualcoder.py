@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import re
 
-from qualcode.codebook_files.model import CodebookFormatError, CodebookSpec, CodeSpec, _name_problem
+from qualcode.codebook_files.model import (
+    MAX_CODE_DEPTH,
+    CodebookFormatError,
+    CodebookSpec,
+    CodeSpec,
+    _name_problem,
+    depth_problem,
+)
 
 # QualCoder's plain-text codebook: `category>>category>>code<TAB>memo`; `>>>` (or longer) puts a
 # code under a code instead of under a category. See QualCoder's ImportPlainTextCodes.
@@ -55,6 +62,8 @@ def _qualcoder_segments(path_text: str, source: str, number: int) -> list[tuple[
     """The names of a QualCoder path, each with whether it is a code (else a category)."""
     parts = [part.strip() for part in _QUALCODER_SEPARATOR.split(path_text)]
     names, separators = parts[0::2], parts[1::2]
+    if len(names) > MAX_CODE_DEPTH:
+        raise CodebookFormatError(source, depth_problem(len(names)), line=number)
     if not all(names):
         problem = (
             f"the path {path_text!r} has an empty name in it" if path_text else "the line has no code name"

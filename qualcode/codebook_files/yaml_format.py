@@ -14,6 +14,7 @@ from qualcode.codebook_files.model import (
     _FALSE,
     _TEXT_FIELDS,
     _TRUE,
+    MAX_CODE_DEPTH,
     PATH_SEPARATOR,
     CodebookFormatError,
     CodebookSpec,
@@ -25,6 +26,8 @@ from qualcode.codebook_files.model import (
     _name_problem,
     _normal_color,
     _suggest,
+    code_depth,
+    depth_problem,
 )
 
 _TOP_KEYS = ("codebook", "version", "description", "codes")
@@ -63,6 +66,7 @@ def parse_yaml(text: str, source: str) -> CodebookSpec:
     text written, so ``version: 1.10`` is the string ``"1.10"`` and a keyword ``no`` stays "no".
     """
     try:
+        _check_nesting(text, source)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.reader.ReaderError as exc:
         # Raised before any parsing: a control character the YAML spec forbids anywhere.
@@ -84,7 +88,37 @@ def parse_yaml(text: str, source: str) -> CodebookSpec:
         ) from None
     if root is None:
         raise CodebookFormatError(source, "the file is empty; a codebook starts with `codebook: Title`")
-    return _YamlReader(source).codebook(root)
+    spec = _YamlReader(source).codebook(root)
+    # The exact count, for a file _check_nesting let through (its bound has room for keywords).
+    if (depth := code_depth(spec.codes)) > MAX_CODE_DEPTH:
+        raise CodebookFormatError(source, depth_problem(depth))
+    return spec
+
+
+#: The YAML nesting a codebook of MAX_CODE_DEPTH levels needs: the top mapping, then per level
+#: a list (`codes:`/`children:`) and a code's mapping, then a deepest code's keywords mapping and list.
+_MAX_YAML_DEPTH = 2 * MAX_CODE_DEPTH + 3
+
+
+def _check_nesting(text: str, source: str) -> None:
+    """Refuse YAML nested deeper than any allowed codebook, before PyYAML composes it.
+
+    PyYAML's composer recurses once or twice per level and would end in a RecursionError; its
+    parser, which produces the events counted here, does not recurse.
+    """
+    depth = deepest = 0
+    line: int | None = None  # where the nesting first goes too deep
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth == _MAX_YAML_DEPTH + 1 and deepest <= _MAX_YAML_DEPTH and event.start_mark:
+                line = event.start_mark.line + 1
+            deepest = max(deepest, depth)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    if deepest > _MAX_YAML_DEPTH:
+        # Each level of codes is two levels of YAML (a list, then the code's mapping).
+        raise CodebookFormatError(source, depth_problem((deepest - 1) // 2), line=line)
 
 
 class _YamlReader:

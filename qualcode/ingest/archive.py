@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
@@ -21,6 +22,10 @@ from qualcode.ingest.normalize import join_paragraphs
 #: Largest uncompressed XML part read from a document (a 15,000-word transcript is ~2 MB).
 MAX_PART_BYTES = 200 * 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: Deepest XML nesting read from a document. Word and LibreOffice files stay well under 50 even
+#: with tables in tables; the readers walk the tree recursively, so this keeps them far from
+#: Python's recursion limit.
+MAX_XML_DEPTH = 200
 
 
 def open_archive(data: bytes, kind: str) -> zipfile.ZipFile:
@@ -54,11 +59,28 @@ def read_xml(archive: zipfile.ZipFile, name: str) -> Element | None:
     try:
         raw = archive.read(info)
         root: Element = fromstring(raw)
-        return root
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise ImportFailed(f"the part {name} cannot be read ({exc}); the file is damaged") from None
     except (ParseError, DefusedXmlException) as exc:
         raise ImportFailed(f"the part {name} is not well-formed XML ({exc}); the file is damaged") from None
+    depth = _depth(root)
+    if depth > MAX_XML_DEPTH:
+        raise ImportFailed(
+            f"the part {name} nests its XML {depth} levels deep; qualcode reads at most {MAX_XML_DEPTH} "
+            "(word processors stay far below); the file is damaged: re-save it in Word or LibreOffice"
+        )
+    return root
+
+
+def _depth(root: Element) -> int:
+    # Iterative on purpose: the tree may be too deep for recursion, which is what this guards.
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in element)
+    return deepest
 
 
 def local(tag: str) -> str:

@@ -135,7 +135,7 @@ def _walk_block(container: Element, out: list[str], notes: _Notes) -> None:
 
 
 def _walk_table(table: Element, out: list[str], notes: _Notes) -> None:
-    for row in (el for el in table.iter() if local(el.tag) == "tr"):
+    for row in _rows(table):
         cells = []
         for cell in (el for el in row if local(el.tag) in ("tc", "sdt")):
             inner: list[str] = []
@@ -145,6 +145,24 @@ def _walk_table(table: Element, out: list[str], notes: _Notes) -> None:
                 cells.append(text)
         if cells:
             out.append(" | ".join(cells))
+
+
+def _rows(table: Element) -> list[Element]:
+    """The table's own rows, also those wrapped in content controls, in order.
+
+    Not the rows of tables nested in its cells: those are read with their cell, and reading
+    them here as well repeated their text and took time exponential in the nesting depth.
+    """
+    rows = []
+    stack = list(reversed(table))
+    while stack:
+        el = stack.pop()
+        name = local(el.tag)
+        if name == "tr":
+            rows.append(el)
+        elif name != "tbl" and name not in _SKIP:
+            stack.extend(reversed(el))
+    return rows
 
 
 def _paragraph_text(p: Element, extra: list[str], notes: _Notes) -> str:

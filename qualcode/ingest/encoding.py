@@ -129,6 +129,11 @@ def _decode_explicit(data: bytes, encoding: str) -> DecodedText:
             "cannot be decoded; omit --encoding to let qualcode detect the encoding, "
             "or try another one (utf-8, cp1250, cp1251, iso-8859-2, utf-16)"
         ) from None
+    except UnicodeError:  # codecs for other uses (punycode, idna) fail without an offset
+        raise EncodingError(
+            f"the file cannot be decoded as {name}, which is not a text file encoding; omit "
+            "--encoding to let qualcode detect it, or use utf-8, cp1250, cp1251, iso-8859-2 or utf-16"
+        ) from None
     # Strict about the encoding, not about the content: a wrong --encoding on a PNG must not
     # put NUL characters into the project.
     _refuse_control_text(text, f"decoded as {name}, the file")

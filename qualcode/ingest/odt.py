@@ -50,6 +50,19 @@ def read_odt(data: bytes) -> ParsedTranscript:
     return assemble_document(walker.paragraphs, walker.notes, walker.comments, "odt")
 
 
+#: Most spaces one ``<text:s text:c="…">`` gives: a damaged count must not fill the memory.
+_MAX_SPACES = 1000
+
+
+def _space_count(value: str | None) -> int:
+    """The ``text:c`` of ``<text:s>`` (default 1), read leniently and capped."""
+    try:
+        count = int((value or "1").strip())
+    except ValueError:
+        return 1
+    return max(1, min(count, _MAX_SPACES))
+
+
 class _Walker:
     def __init__(self) -> None:
         self.paragraphs: list[str] = []
@@ -87,7 +100,7 @@ class _Walker:
         for child in el:
             name = local(child.tag)
             if name == "s":
-                parts.append(" " * int(attr(child, "c") or 1))
+                parts.append(" " * _space_count(attr(child, "c")))
             elif name == "tab":
                 parts.append("\t")
             elif name == "line-break":

@@ -5,13 +5,21 @@ words become spaces; page furniture (``3/12``, ``Page 3 of 12``, a bare page num
 dropped; lines are joined into paragraphs, and a new paragraph starts at a speaker label
 at the start of a line or after a line that ends a sentence well short of the full line
 width. A PDF without any text layer (a scan) is refused with advice to run OCR.
+
+pypdf reports the damage it works around through :mod:`logging` and :mod:`warnings`, which
+would print on stderr around qualcode's own output; both are collected while a file is read
+and become part of the one-line error, or a note in the import summary when the text could
+be read anyway.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
+import warnings
+from types import TracebackType
 
 from qualcode.errors import ImportFailed
 from qualcode.ingest.model import Block, ParsedTranscript
@@ -26,22 +34,63 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 _SENTENCE_END = (".", "?", "!", "…", ":", '"', "”", "“", ")", "»")
 
 
+class _LibraryMessages(logging.Handler):
+    """Keeps what pypdf logs or warns while a file is read, instead of letting it reach stderr."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.logged: list[str] = []
+        self._caught: list[warnings.WarningMessage] = []
+        self._warnings = warnings.catch_warnings(record=True)
+        self._logger = logging.getLogger("pypdf")
+        self._propagate = self._logger.propagate
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep one log record's message."""
+        self.logged.append(record.getMessage())
+
+    def __enter__(self) -> _LibraryMessages:
+        self._caught = self._warnings.__enter__() or []
+        warnings.simplefilter("always")
+        self._logger.addHandler(self)
+        # Without this, a handler an embedding program puts on the root logger would print them.
+        self._logger.propagate = False
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._logger.removeHandler(self)
+        self._logger.propagate = self._propagate
+        self._warnings.__exit__(kind, exc, tb)
+
+    def distinct(self) -> list[str]:
+        """Every message so far, once each, in order."""
+        found = [*self.logged, *(str(w.message) for w in self._caught)]
+        return list(dict.fromkeys(m.strip() for m in found if m.strip()))
+
+
 def read_pdf(data: bytes) -> ParsedTranscript:
     """The text of every page, as paragraphs."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ImportFailed("the PDF is password-protected; save an unprotected copy and import that")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except ImportFailed:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise ImportFailed(
-            f"the PDF is damaged or incomplete ({exc}); export it again from its source"
-        ) from None
+    with _LibraryMessages() as messages:
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise ImportFailed("the PDF is password-protected; save an unprotected copy and import that")
+            pages = [page.extract_text() or "" for page in reader.pages]
+        except ImportFailed:
+            raise
+        except Exception as exc:  # pypdf raises many kinds on damaged files (also RecursionError)
+            # pypdf's last complaint is the one that led to the failure ("EOF marker not found").
+            problem = "objects nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            found = [*messages.distinct()[-1:], problem or type(exc).__name__]
+            raise ImportFailed(
+                f"the PDF is damaged or incomplete ({'; '.join(dict.fromkeys(found))}); "
+                "export it again from its source"
+            ) from None
+    repaired = messages.distinct()
     lines = [
         line
         for page in pages
@@ -58,6 +107,11 @@ def read_pdf(data: bytes) -> ParsedTranscript:
     empty = sum(1 for page in pages if not page.strip())
     if empty:
         parsed.notes.append(f"{empty} of {len(pages)} page(s) had no text layer and were skipped")
+    if repaired:
+        parsed.notes.append(
+            f"the PDF is damaged but could be read ({len(repaired)} problem(s), first: {repaired[0]}); "
+            "check the text against the original"
+        )
     return parsed
 
 

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from qualcode.errors import QualcodeError
+from qualcode.text.regex import compile_user_regex
 
 _WORD = r"[^\W_][\w'’.\-]*"
 #: ``Name:``, ``Name Surname:``, ``Name (role):`` — up to four words before the colon.
@@ -76,10 +77,7 @@ class LabelHit:
 
 def compile_speaker_pattern(pattern: str) -> re.Pattern[str]:
     """Compile a user's ``--speaker-pattern``; it must have a group (``(?P<speaker>…)`` or the first)."""
-    try:
-        compiled = re.compile(pattern, re.MULTILINE)
-    except re.error as exc:
-        raise QualcodeError(f"--speaker-pattern is not a valid regular expression: {exc}") from None
+    compiled = compile_user_regex(pattern, "--speaker-pattern", re.MULTILINE)
     if compiled.groups < 1:
         raise QualcodeError(
             "--speaker-pattern needs a group that captures the name, e.g. '^(?P<speaker>[A-Z]\\w*):\\s*'"
