@@ -134,15 +134,17 @@ def test_codings_of_an_empty_project(project: Project) -> None:
         codings_export(project)
 
 
-def test_codings_csv_bytes(worked: Project, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("formula_guard", "dash"), [(True, "'- "), (False, "- ")])
+def test_codings_csv_bytes(worked: Project, tmp_path: Path, formula_guard: bool, dash: str) -> None:
     out = tmp_path / "codings.csv"
-    assert export_codings(worked, out, documents=["call", "int_b"]) == 2
+    assert export_codings(worked, out, documents=["call", "int_b"], formula_guard=formula_guard) == 2
+    # The transcript line starting with "- " gets the formula guard's "'" unless it is turned off.
     assert (
         out.read_bytes()
         == (
             f"{HEADER}\n"
             "8,call,,,,,,Perceptions,ana,39,71,turn,2,Marko,00:01:05,"
-            "- Policija ih vraća roditeljima.,,manual,false\n"
+            f"{dash}Policija ih vraća roditeljima.,,manual,false\n"
             "4,int_b,P2,police officer,Serbia,6,,Law > Fines for begging,ana,81,119,turn,4,R,,"
             "Sudovi kažnjavaju decu za prosjačenje.,,manual,false\n"
         ).encode()

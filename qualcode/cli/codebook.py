@@ -17,6 +17,7 @@ from qualcode.cli._common import (
     print_json,
     stdout,
 )
+from qualcode.cli.export import FormulaGuardOption
 
 if TYPE_CHECKING:
     from qualcode.codebook import CodeNode
@@ -64,6 +65,7 @@ def export_cli(
     file: Annotated[
         Path, typer.Argument(help="Where to write: .yaml, .csv or .qdc.", show_default=False, dir_okay=False)
     ],
+    formula_guard: FormulaGuardOption = True,
     project: ProjectOption = None,
 ) -> None:
     """Write the project's codebook to a file."""
@@ -72,7 +74,7 @@ def export_cli(
 
     with open_project(project) as proj:
         spec = export_codebook(proj)
-    write_codebook_file(spec, file)
+    write_codebook_file(spec, file, formula_guard=formula_guard)
     stdout().print(f"Wrote {sum(1 for _ in iter_codes(spec.codes))} codes to {file}", markup=False)
 
 

@@ -21,7 +21,17 @@ ExcelOption = Annotated[
     bool,
     typer.Option(
         "--excel",
-        help="CSV for Excel on Windows: byte-order mark, CRLF line ends, formula-like text made safe.",
+        help="CSV for Excel on Windows: byte-order mark and CRLF line ends.",
+    ),
+]
+#: One flag for every command that writes CSV or XLSX (`export codings|matrix|codebook`, `codebook export`).
+FormulaGuardOption = Annotated[
+    bool,
+    typer.Option(
+        "--formula-guard/--no-formula-guard",
+        help="CSV and XLSX: text starting with = + - @, a tab or a carriage return is kept from running as "
+        "a spreadsheet formula (CSV: a ' in front; XLSX: Excel's quote prefix). --no-formula-guard writes "
+        "text exactly as it is, for R and pandas.",
     ),
 ]
 DelimiterOption = Annotated[
@@ -52,13 +62,14 @@ def _out(formats: str) -> Any:
 @app.command("codebook")
 def codebook_cli(
     file: Annotated[Path, _out(".docx, .yaml, .csv or .qdc")],
+    formula_guard: FormulaGuardOption = True,
     project: ProjectOption = None,
 ) -> None:
     """Write the codebook: a Word table per theme (.docx), or .yaml, .csv, .qdc as `codebook export`."""
     from qualcode.exports import export_codebook_file
 
     with open_project(project) as proj:
-        n = export_codebook_file(proj, file)
+        n = export_codebook_file(proj, file, formula_guard=formula_guard)
     stdout().print(f"Wrote {n} codes to {file}", markup=False)
 
 
@@ -86,6 +97,7 @@ def codings_cli(
     ] = None,
     excel: ExcelOption = False,
     delimiter: DelimiterOption = ",",
+    formula_guard: FormulaGuardOption = True,
     project: ProjectOption = None,
 ) -> None:
     """One row per coding: document, participant and attributes, code, coder, place, text, memo."""
@@ -100,6 +112,7 @@ def codings_cli(
             coders=coders or [],
             excel=excel,
             delimiter=delimiter,
+            formula_guard=formula_guard,
         )
     stdout().print(f"Wrote {n} codings to {file}", markup=False)
 
@@ -129,6 +142,7 @@ def matrix_cli(
     ] = None,
     excel: ExcelOption = False,
     delimiter: DelimiterOption = ",",
+    formula_guard: FormulaGuardOption = True,
     project: ProjectOption = None,
 ) -> None:
     """Codes × participants or attribute values (counts or 0/1), a plain table for R, SPSS and Excel."""
@@ -145,6 +159,7 @@ def matrix_cli(
             coder=coder,
             excel=excel,
             delimiter=delimiter,
+            formula_guard=formula_guard,
         )
     what = "presence" if binary else count
     stdout().print(

@@ -33,8 +33,11 @@ COLUMNS = (
 _WIDTHS_CM = (4.5, 6.2, 5.0, 5.0, 5.0)
 
 
-def export_codebook_file(project: Project, path: Path) -> int:
-    """Write the project's codebook as .docx, .yaml, .csv or .qdc; returns the number of codes."""
+def export_codebook_file(project: Project, path: Path, *, formula_guard: bool = True) -> int:
+    """Write the project's codebook as .docx, .yaml, .csv or .qdc; returns the number of codes.
+
+    ``formula_guard`` applies to .csv only (see :func:`~qualcode.codebook_files.write_codebook_file`).
+    """
     suffix = check_suffix(path, CODEBOOK_SUFFIXES, "the codebook")
     spec = export_codebook(project)
     n = sum(1 for _ in iter_codes(spec.codes))
@@ -43,7 +46,7 @@ def export_codebook_file(project: Project, path: Path) -> int:
     if suffix == ".docx":
         write_atomically(path, codebook_docx_bytes(spec))
     else:
-        write_codebook_file(spec, path)
+        write_codebook_file(spec, path, formula_guard=formula_guard)
     return n
 
 

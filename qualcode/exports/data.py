@@ -22,10 +22,13 @@ def export_codings(
     coders: Sequence[str] = (),
     excel: bool = False,
     delimiter: str = ",",
+    formula_guard: bool = True,
 ) -> int:
     """Write one row per coding as .csv, .xlsx or .json (by extension); returns the number of codings.
 
     The extension and the delimiter are checked before the project is read: a typo costs nothing.
+    ``excel``, ``delimiter`` and ``formula_guard`` are as in :func:`~qualcode.exports.writers.write_table`
+    (JSON is never guarded: no spreadsheet runs it).
     """
     suffix = check_suffix(path, CODINGS_SUFFIXES, "codings")
     check_delimiter(delimiter)
@@ -33,7 +36,7 @@ def export_codings(
     if suffix == ".json":
         write_json(export.to_json(), path)
     else:
-        write_table(export.table(), path, excel=excel, delimiter=delimiter)
+        write_table(export.table(), path, excel=excel, delimiter=delimiter, formula_guard=formula_guard)
     return len(export.records)
 
 
@@ -48,10 +51,14 @@ def export_matrix(
     coder: str | None = None,
     excel: bool = False,
     delimiter: str = ",",
+    formula_guard: bool = True,
 ) -> Table:
-    """Write codes × participants (or values of ``by``) as .csv or .xlsx; returns the table written."""
+    """Write codes × participants (or values of ``by``) as .csv or .xlsx; returns the table written.
+
+    ``excel``, ``delimiter`` and ``formula_guard`` are as in :func:`~qualcode.exports.writers.write_table`.
+    """
     check_suffix(path, MATRIX_SUFFIXES, "a matrix")
     check_delimiter(delimiter)
     table = matrix_table(project, by, count=count, binary=binary, codes=codes, coder=coder)
-    write_table(table, path, excel=excel, delimiter=delimiter)
+    write_table(table, path, excel=excel, delimiter=delimiter, formula_guard=formula_guard)
     return table

@@ -22,7 +22,7 @@ from qualcode.coding import UNIT_KINDS, list_codings
 from qualcode.documents import find_document
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.query import COUNTS, NO_VALUE, Locator, matrix
-from qualcode.store.models import ATTRIBUTES, CASES, CODERS, CODINGS, DOCUMENTS, UNITS
+from qualcode.store.models import ATTRIBUTES, CASES, CODERS, CODINGS, DOCUMENTS, UNITS, finished
 from qualcode.store.project import Project
 
 #: A cell of a table: text, a number, a boolean, a date or nothing.
@@ -172,7 +172,9 @@ def codings_export(
         )
         docs = {
             r.name: (r.id, r.case_id)
-            for r in conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.name, DOCUMENTS.c.case_id))
+            for r in conn.execute(
+                select(DOCUMENTS.c.id, DOCUMENTS.c.name, DOCUMENTS.c.case_id).where(finished(DOCUMENTS.c.id))
+            )
         }
         cases = case_attributes(conn)
         doc_ids = sorted({docs[v.document][0] for v in views if v.document in docs})

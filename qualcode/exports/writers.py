@@ -6,19 +6,22 @@ turn it into bytes and put the bytes in place. Rules that hold for every file:
 - **Atomic.** The bytes go to a temporary file in the target folder, which then replaces the
   target (:func:`write_atomically`): an error or a crash never leaves half a file, and an
   existing file stays as it was until the new one is complete.
+- **Formula guard** (``formula_guard=True``, the default): text that a spreadsheet would run
+  as a formula (it starts with ``= + - @``, a tab or a carriage return) is made safe, by the one
+  rule of :mod:`qualcode.formula_guard`: in CSV a ``'`` before it, in XLSX Excel's quote prefix.
+  Numbers are never guarded (``-3`` stays a number). ``formula_guard=False`` writes text exactly
+  as it is, for R and pandas.
 - **CSV** is UTF-8, comma-separated, ``\\n`` line ends, quoted only where needed (what R,
   pandas and SPSS read without options). ``excel=True`` makes it what Excel on Windows opens
   correctly by double-click: a byte-order mark (without it Excel reads the file in the
-  computer's legacy code page, and Serbian letters come out wrong), ``\\r\\n`` line ends, and a
-  ``'`` before text that starts with ``= + - @`` or a tab (Excel would run it as a formula:
-  a transcript line such as ``- Da, tako je.`` shows as ``#NAME?``, and a malicious one could
-  run a command). Excel set to Serbian, Bosnian, Croatian or German regional formats expects
-  ``;`` between cells: ``delimiter=";"``.
+  computer's legacy code page, and Serbian letters come out wrong) and ``\\r\\n`` line ends.
+  Excel set to Serbian, Bosnian, Croatian or German regional formats expects ``;`` between
+  cells: ``delimiter=";"``.
 - **XLSX** has one sheet with a bold, filled, frozen header row, an autofilter over the
   whole table, column widths from the content, and typed cells (numbers as numbers, dates as
-  dates, ``true``/``false`` as booleans). Text that starts with ``=`` stays text, characters
-  XML cannot hold are dropped, and text longer than Excel's cell limit (32,767 characters) is
-  cut there with ``…`` at the end.
+  dates, ``true``/``false`` as booleans). Text is always stored as text, never as a formula
+  (also without the guard), characters XML cannot hold are dropped, and text longer than
+  Excel's cell limit (32,767 characters) is cut there with ``…`` at the end.
 - **JSON** is UTF-8 (letters as they are, not ``\\u`` escapes), two-space indents, keys in a
   fixed order; dates as ``YYYY-MM-DD``.
 """
@@ -37,11 +40,10 @@ from typing import Any
 from qualcode.atomic import write_atomically
 from qualcode.errors import QualcodeError
 from qualcode.exports.tables import Cell, Table
+from qualcode.formula_guard import guard_formula, needs_formula_guard
 
 #: Excel's limit on the characters in one cell.
 EXCEL_CELL_LIMIT = 32_767
-#: Leading characters that make Excel, LibreOffice and Google Sheets read a CSV cell as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Widths (in characters) between which columns are sized, and how many rows are measured.
 MIN_WIDTH, MAX_WIDTH, WIDE_WIDTH, MEASURED_ROWS = 8, 40, 80, 1000
 DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
@@ -66,10 +68,15 @@ def check_suffix(path: Path, allowed: Sequence[str], what: str) -> str:
     return suffix
 
 
-def write_table(table: Table, path: Path, *, excel: bool = False, delimiter: str = ",") -> None:
-    """Write ``table`` as ``.csv`` or ``.xlsx``, chosen by the extension of ``path``."""
+def write_table(
+    table: Table, path: Path, *, excel: bool = False, delimiter: str = ",", formula_guard: bool = True
+) -> None:
+    """Write ``table`` as ``.csv`` or ``.xlsx``, chosen by the extension of ``path`` (see module notes)."""
     suffix = check_suffix(path, (".csv", ".xlsx"), "this table")
-    data = xlsx_bytes(table) if suffix == ".xlsx" else csv_bytes(table, excel=excel, delimiter=delimiter)
+    if suffix == ".xlsx":
+        data = xlsx_bytes(table, formula_guard=formula_guard)
+    else:
+        data = csv_bytes(table, excel=excel, delimiter=delimiter, formula_guard=formula_guard)
     write_atomically(path, data)
 
 
@@ -80,34 +87,44 @@ def check_delimiter(delimiter: str) -> str:
     return DELIMITERS[delimiter]
 
 
-def csv_bytes(table: Table, *, excel: bool = False, delimiter: str = ",") -> bytes:
-    """The table as CSV (see the module notes for what ``excel`` changes)."""
+def csv_bytes(
+    table: Table, *, excel: bool = False, delimiter: str = ",", formula_guard: bool = True
+) -> bytes:
+    """The table as CSV (see the module notes for what ``excel`` and ``formula_guard`` change)."""
+    # The csv module quotes a cell only for the characters of *its* line end: with "\n" a carriage
+    # return inside text would go out unquoted and split the row for R, pandas and Python's csv. So
+    # rows are written with "\r\n" (CR and LF both quoted) and the end put right row by row.
     buffer = io.StringIO()
-    writer = csv.writer(
-        buffer, delimiter=check_delimiter(delimiter), lineterminator="\r\n" if excel else "\n"
-    )
-    writer.writerow([_csv_text(name, excel) for name in table.columns])
-    for row in table.rows:
-        writer.writerow([_csv_cell(value, excel) for value in row])
-    return buffer.getvalue().encode("utf-8-sig" if excel else "utf-8")
+    writer = csv.writer(buffer, delimiter=check_delimiter(delimiter), lineterminator="\r\n")
+    end = "\r\n" if excel else "\n"
+    lines = []
+    # Column names are guarded too: attribute columns are named by the participants sheet.
+    header = [_csv_text(name, formula_guard) for name in table.columns]
+    for cells in (header, *([_csv_cell(value, formula_guard) for value in row] for row in table.rows)):
+        writer.writerow(cells)
+        lines.append(buffer.getvalue()[:-2] + end)
+        buffer.seek(0)
+        buffer.truncate()
+    return "".join(lines).encode("utf-8-sig" if excel else "utf-8")
 
 
-def _csv_cell(value: Cell, excel: bool) -> str:
+def _csv_cell(value: Cell, guard: bool) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float, date)):
+        # Typed values are not text: a negative number must stay a number, so no guard.
         return value.isoformat() if isinstance(value, date) else repr(value)
-    return _csv_text(value, excel)
+    return _csv_text(value, guard)
 
 
-def _csv_text(value: str, excel: bool) -> str:
-    return "'" + value if excel and value.startswith(FORMULA_START) else value
+def _csv_text(value: str, guard: bool) -> str:
+    return guard_formula(value) if guard else value
 
 
-def xlsx_bytes(table: Table) -> bytes:
-    """The table as a one-sheet workbook (see the module notes)."""
+def xlsx_bytes(table: Table, *, formula_guard: bool = True) -> bytes:
+    """The table as a one-sheet workbook (see the module notes for what ``formula_guard`` changes)."""
     # Imported here: openpyxl takes a while to load and only this writer needs it.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -125,30 +142,35 @@ def xlsx_bytes(table: Table) -> bytes:
     bold, fill = Font(bold=True), PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
     header = []
     for name in table.columns:
-        cell = WriteOnlyCell(sheet, value=_xlsx_text(name))
+        text = _xlsx_text(name)
+        cell = WriteOnlyCell(sheet, value=text)
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(vertical="top")
         cell.data_type = "s"
+        cell.quotePrefix = formula_guard and needs_formula_guard(text)
         header.append(cell)
     sheet.append(header)
     for row in table.rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append([_xlsx_cell(sheet, value, formula_guard) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _xlsx_cell(sheet: Any, value: Cell) -> Any:
-    """A plain value where openpyxl stores it right (fast); a styled cell for text like "=…" and dates."""
+def _xlsx_cell(sheet: Any, value: Cell, guard: bool) -> Any:
+    """A plain value where openpyxl stores it right (fast); a styled cell for guarded text and dates."""
     from openpyxl.cell import WriteOnlyCell
 
     if isinstance(value, str):
         if not value:
             return None  # an empty cell, not an empty string (which the filter lists apart)
-        value = _xlsx_text(value)
-        if value.startswith("="):
+        value = _xlsx_text(value)  # first: a dropped control character may uncover a leading "="
+        guarded = guard and needs_formula_guard(value)
+        if guarded or value.startswith("="):
             cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # openpyxl would store it as a formula
+            cell.data_type = "s"  # openpyxl would store "=…" as a formula; an export never writes one
+            # Excel's own "'" in front: shown as written, and still text after the cell is edited.
+            cell.quotePrefix = guarded
             return cell
         return value
     if isinstance(value, date):
