@@ -13,18 +13,29 @@ from qualcode.cli._common import stdout
 
 def demo(
     outdir: Annotated[
-        Path, typer.Argument(help="Folder for the demo project and its outputs.", file_okay=False)
+        Path,
+        typer.Argument(
+            help="Folder for the demo project and its outputs. A re-run replaces what the demo wrote "
+            "there before, and refuses to touch any other file.",
+            file_okay=False,
+        ),
     ] = Path("demo-output"),
     sample: Annotated[
         Path | None,
         typer.Option(
-            help="The sample study folder [default: the repository's transcripts/].",
+            help="The sample study folder, with the codebook in ../codebooks/ "
+            "[default: the sample study shipped with qualcode].",
             show_default=False,
             file_okay=False,
         ),
     ] = None,
 ) -> None:
-    """Build a project from the sample study and show what is in it."""
+    """Build a project from the sample study and show what is in it.
+
+    Writes qualcode.db, report.docx, codebook.docx and codings.xlsx into OUTDIR. Files of those
+    names that an earlier demo did not write (a real project called qualcode.db, say) are never
+    replaced: the demo stops and says so.
+    """
     from qualcode.demo import build_demo
 
     report = build_demo(outdir, sample)
