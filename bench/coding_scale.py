@@ -73,7 +73,8 @@ def setup(project_path: Path, seed: int) -> int:
     from qualcode.cases import import_cases
     from qualcode.codebook import load_codebook, read_codebook
     from qualcode.codebook_files import CodebookSpec, CodeSpec
-    from qualcode.coding import ensure_coder
+    from qualcode.store.changes import ChangeRecorder
+    from qualcode.store.codings import ensure_coder
     from qualcode.store.models import CODINGS as CODINGS_TABLE
     from qualcode.store.models import DOCUMENTS, UNITS
     from qualcode.store.project import open_project
@@ -110,7 +111,7 @@ def setup(project_path: Path, seed: int) -> int:
             book = read_codebook(conn)
             big = book.resolve(BIG_CODE).id
             others = [r.id for r in book.rows.values() if r.id != big]
-            first, second = (ensure_coder(conn, name) for name in ("coder-a", "coder-b"))
+            first, second = (ensure_coder(ChangeRecorder(conn), name) for name in ("coder-a", "coder-b"))
             picks = (
                 rng.sample(paragraphs, CODINGS)
                 if len(paragraphs) >= CODINGS

@@ -88,7 +88,8 @@ def code_by_words(path: Path, documents: list[str], seed: int) -> int:
 
     from qualcode.codebook import load_codebook, read_codebook
     from qualcode.codebook_files import CodebookSpec, CodeSpec, iter_codes, read_codebook_file
-    from qualcode.coding import ensure_coder
+    from qualcode.store.changes import ChangeRecorder
+    from qualcode.store.codings import ensure_coder
     from qualcode.store.models import CODINGS, DOCUMENTS, UNITS
     from qualcode.store.project import open_project
     from qualcode.text.fold import fold
@@ -122,7 +123,7 @@ def code_by_words(path: Path, documents: list[str], seed: int) -> int:
             # Words in 1-5% of the paragraphs: codes about as common as a codebook's codes are.
             band = sorted(w for w, n in frequency.items() if 0.01 <= n / len(paragraphs) <= 0.05)
             words = rng.sample(band, len(names))
-            coder_id = ensure_coder(conn, CODER)
+            coder_id = ensure_coder(ChangeRecorder(conn), CODER)
             values = [
                 {
                     "document_id": doc,

@@ -18,10 +18,12 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from qualcode.codebook_files import PATH_SEPARATOR, CodebookSpec, CodeSpec, iter_codes
+from qualcode.codebook_files import MAX_CODE_DEPTH, PATH_SEPARATOR, CodebookSpec, CodeSpec, iter_codes
 from qualcode.errors import Conflict, NotFound, QualcodeError
-from qualcode.history import ChangeRecorder
-from qualcode.store.models import CODES, CODINGS, MEMOS, PROJECT_META
+from qualcode.store.backups import backup_before
+from qualcode.store.changes import ChangeRecorder
+from qualcode.store.codings import delete_codes, delete_codings, repoint_memos, update_coding
+from qualcode.store.models import CODES, CODINGS, PROJECT_META, SUGGESTIONS
 from qualcode.store.project import Project
 
 #: The fields of a code besides its name and place, as stored in the codes table.
@@ -279,6 +281,7 @@ def add_code(project: Project, name: str, coder: str, parent: str | None = None,
         parent_row = book.resolve(parent) if parent else None
         parent_id = parent_row.id if parent_row else None
         check_sibling_free(book, parent_id, name)
+        check_depth(book, parent_row, None, name)
         keywords = fields.pop("keywords", {}) or {}
         values = {k: v for k, v in fields.items() if k in CODE_FIELDS and v is not None}
         rec = ChangeRecorder(conn)
@@ -318,6 +321,7 @@ def move_code(project: Project, ref: str, new_parent: str | None, coder: str) ->
             raise Conflict(f"cannot move {row.label} under {parent.label}: that is inside it")
         parent_id = parent.id if parent else None
         check_sibling_free(book, parent_id, row.name, exclude=row.id)
+        check_depth(book, parent, row, row.name)
         rec = ChangeRecorder(conn)
         rec.update(CODES, row.id, parent_id=parent_id, ordinal=next_ordinal(conn, parent_id))
         moved = read_codebook(conn).rows[row.id]
@@ -344,8 +348,10 @@ def merge_codes(project: Project, source_ref: str, target_ref: str, coder: str) 
     """Move every coding (and sub-code) of the source to the target, then remove the source.
 
     A source coding whose coder already has the target on the identical span collapses into
-    that coding; its memo, if any, is appended to the surviving coding's memo.
+    that coding; its memo, if any, is appended to the surviving coding's memo. A backup copy of
+    the project is written first.
     """
+    backup_before(project, "merge")
     with project.write() as conn:
         book = read_codebook(conn)
         source, target = book.resolve(source_ref), book.resolve(target_ref)
@@ -366,23 +372,34 @@ def merge_codes(project: Project, source_ref: str, target_ref: str, coder: str) 
         ).all():
             twin = existing.get((r.document_id, r.coder_id, r.start, r.end))
             if twin is None:
-                rec.update(CODINGS, r.id, code_id=target.id)
+                update_coding(rec, r.id, code_id=target.id)
                 existing[(r.document_id, r.coder_id, r.start, r.end)] = (r.id, r.memo)
                 moved += 1
                 continue
             if r.memo and r.memo not in twin[1]:
                 joined = f"{twin[1]}\n{r.memo}".strip()
-                rec.update(CODINGS, twin[0], memo=joined)
+                update_coding(rec, twin[0], memo=joined)
                 existing[(r.document_id, r.coder_id, r.start, r.end)] = (twin[0], joined)
-            _repoint_memos(conn, rec, "coding", r.id, twin[0])
-            rec.delete(CODINGS, r.id)
+            repoint_memos(rec, "coding", r.id, twin[0])
+            for suggestion_id in conn.execute(
+                select(SUGGESTIONS.c.id).where(SUGGESTIONS.c.coding_id == r.id).order_by(SUGGESTIONS.c.id)
+            ).scalars():
+                rec.update(SUGGESTIONS, suggestion_id, coding_id=twin[0])
+            delete_codings(rec, [r.id])
             collapsed += 1
         children = book.children(source.id)
         for child in children:
             check_sibling_free(book, target.id, child.name, exclude=child.id)
+            check_depth(book, target, child, child.name)
             rec.update(CODES, child.id, parent_id=target.id, ordinal=next_ordinal(conn, target.id))
-        _repoint_memos(conn, rec, "code", source.id, target.id)
-        rec.delete(CODES, source.id)
+        repoint_memos(rec, "code", source.id, target.id)
+        # The source's suggestions become the target's, decisions included: a rejected
+        # suggestion stays rejected instead of coming back under the new name.
+        for suggestion_id in conn.execute(
+            select(SUGGESTIONS.c.id).where(SUGGESTIONS.c.code_id == source.id).order_by(SUGGESTIONS.c.id)
+        ).scalars():
+            rec.update(SUGGESTIONS, suggestion_id, code_id=target.id)
+        delete_codes(rec, [source.id])
         report = MergeReport(source.label, target.label, moved, collapsed, len(children))
         rec.log(coder, "code.merge", f"code:{source.id}", report.to_dict())
     return report
@@ -404,6 +421,8 @@ class DeleteReport:
 
 def delete_code(project: Project, ref: str, coder: str, *, force: bool = False) -> DeleteReport:
     """Remove a code; with sub-codes or codings only when ``force`` (then all of them go, undoably)."""
+    if force:
+        backup_before(project, "delete")
     with project.write() as conn:
         book = read_codebook(conn)
         row = book.resolve(ref)
@@ -422,13 +441,8 @@ def delete_code(project: Project, ref: str, coder: str, *, force: bool = False) 
                 "them too (undo brings them back)"
             )
         rec = ChangeRecorder(conn)
-        memos = 0
-        for coding_id in coding_ids:
-            memos += delete_memos(conn, rec, "coding", coding_id)
-            rec.delete(CODINGS, coding_id)
-        for code_id in reversed(ids):  # children before parents
-            memos += delete_memos(conn, rec, "code", code_id)
-            rec.delete(CODES, code_id)
+        memos = delete_codings(rec, coding_ids)
+        memos += delete_codes(rec, list(reversed(ids)))  # children before parents
         report = DeleteReport(row.label, len(ids), len(coding_ids), memos)
         rec.log(coder, "code.delete", f"code:{row.id}", report.to_dict())
     return report
@@ -456,6 +470,17 @@ def check_code_name(name: str) -> None:
         )
 
 
+def check_depth(book: Codebook, parent: CodeRow | None, moved: CodeRow | None, name: str) -> None:
+    """Refuse to put a new code (``moved`` None) or ``moved`` and its sub-codes deeper than allowed."""
+    height = 1 + max(len(book.rows[i].path) for i in book.subtree(moved.id)) - len(moved.path) if moved else 1
+    depth = (len(parent.path) if parent else 0) + height
+    if depth > MAX_CODE_DEPTH:
+        raise QualcodeError(
+            f"putting {name!r} there would make the codebook nest {depth} levels deep; qualcode allows "
+            f"at most {MAX_CODE_DEPTH}; choose a parent higher up"
+        )
+
+
 def check_sibling_free(book: Codebook, parent_id: int | None, name: str, exclude: int | None = None) -> None:
     """Refuse a name that a sibling (another child of the same parent) already has."""
     for sibling in book.children(parent_id):
@@ -468,27 +493,6 @@ def next_ordinal(conn: Connection, parent_id: int | None) -> int:
     condition = CODES.c.parent_id.is_(None) if parent_id is None else CODES.c.parent_id == parent_id
     current = conn.execute(select(func.max(CODES.c.ordinal)).where(condition)).scalar_one_or_none()
     return 0 if current is None else int(current) + 1
-
-
-def _repoint_memos(conn: Connection, rec: ChangeRecorder, kind: str, old: int, new: int) -> None:
-    for memo_id in conn.execute(
-        select(MEMOS.c.id).where(MEMOS.c.target_type == kind, MEMOS.c.target_id == old).order_by(MEMOS.c.id)
-    ).scalars():
-        rec.update(MEMOS, memo_id, target_id=new)
-
-
-def delete_memos(conn: Connection, rec: ChangeRecorder, kind: str, target: int) -> int:
-    """Delete (undoably) the memos on one code or coding; returns how many."""
-    memo_ids = list(
-        conn.execute(
-            select(MEMOS.c.id)
-            .where(MEMOS.c.target_type == kind, MEMOS.c.target_id == target)
-            .order_by(MEMOS.c.id)
-        ).scalars()
-    )
-    for memo_id in memo_ids:
-        rec.delete(MEMOS, memo_id)
-    return len(memo_ids)
 
 
 def _meta(conn: Connection) -> dict[str, str]:

@@ -21,18 +21,29 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from qualcode.codebook import CodeRow, delete_memos, read_codebook
+from qualcode.codebook import CodeRow, read_codebook
 from qualcode.documents import find_document
 from qualcode.errors import NotFound, QualcodeError
-from qualcode.history import ChangeRecorder
-from qualcode.store.models import CODERS, CODINGS, DOCUMENTS, MEMOS, UNITS
+from qualcode.store.changes import ChangeRecorder
+from qualcode.store.codings import (
+    NewCoding,
+    add_codings,
+    delete_codings,
+    ensure_coder,
+    find_coder,
+    update_coding,
+)
+from qualcode.store.codings import add_memo as store_memo
+from qualcode.store.models import CODERS, CODINGS, DOCUMENTS, UNITS
 from qualcode.store.project import Project
-from qualcode.store.rows import insert_id
 from qualcode.text.fold import fold
+from qualcode.text.regex import compile_user_regex
 
 UNIT_KINDS = ("turn", "paragraph", "sentence", "cue")
-_UNIT_ITEM = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
-_SPAN = re.compile(r"^\s*(\d+)\s*:\s*(\d+)\s*$")
+# At most 18 digits: a number past Python's int() limit for long digit strings (4,300) would be
+# a traceback, and no document is longer than a quintillion characters.
+_UNIT_ITEM = re.compile(r"^\s*(\d{1,18})\s*(?:-\s*(\d{1,18})\s*)?$")
+_SPAN = re.compile(r"^\s*(\d{1,18})\s*:\s*(\d{1,18})\s*$")
 _REGEX_CHARS = set("\\^$.|?*+()[]{}")
 
 
@@ -139,48 +150,18 @@ def apply_code(
         row = require_codable(read_codebook(conn).resolve(code))
         doc_id, text = find_document(conn, document)
         spans = _spans(conn, doc_id, text, selector)
-        coder_id = ensure_coder(conn, coder)
-        have = {
-            (r.start, r.end)
-            for r in conn.execute(
-                select(CODINGS.c.start, CODINGS.c.end).where(
-                    CODINGS.c.document_id == doc_id,
-                    CODINGS.c.code_id == row.id,
-                    CODINGS.c.coder_id == coder_id,
-                )
-            )
-        }
         rec = ChangeRecorder(conn)
-        created = []
-        for span in spans:
-            if (span.start, span.end) in have:
-                continue
-            have.add((span.start, span.end))
-            coding_id = rec.insert(
-                CODINGS,
-                document_id=doc_id,
-                code_id=row.id,
-                coder_id=coder_id,
-                start=span.start,
-                end=span.end,
-                memo=memo,
-                origin=origin,
-            )
-            created.append(
-                CodingView(
-                    coding_id,
-                    document,
-                    row.label,
-                    coder,
-                    span.start,
-                    span.end,
-                    span.text,
-                    memo,
-                    origin,
-                    False,
-                )
-            )
-        if created:
+        coder_id = ensure_coder(rec, coder)
+        results = add_codings(
+            rec,
+            [NewCoding(doc_id, row.id, coder_id, s.start, s.end, memo=memo, origin=origin) for s in spans],
+        )
+        created = [
+            CodingView(r.id, document, row.label, coder, s.start, s.end, s.text, memo, origin, False)
+            for s, r in zip(spans, results, strict=True)
+            if r.created
+        ]
+        if rec.ops:
             rec.log(
                 coder,
                 "coding.apply",
@@ -201,7 +182,7 @@ def remove_code(project: Project, code: str, document: str, selector: Selector, 
         row = read_codebook(conn).resolve(code)
         doc_id, text = find_document(conn, document)
         spans = _spans(conn, doc_id, text, selector)
-        coder_id = ensure_coder(conn, coder)
+        coder_id = find_coder(conn, coder)  # None: this coder has coded nothing, so nothing goes
         rec = ChangeRecorder(conn)
         removed = trimmed = 0
         codings = conn.execute(
@@ -216,24 +197,27 @@ def remove_code(project: Project, code: str, document: str, selector: Selector, 
             if pieces == [(coding.start, coding.end)]:
                 continue
             if not pieces:
-                delete_memos(conn, rec, "coding", coding.id)
-                rec.delete(CODINGS, coding.id)
+                delete_codings(rec, [coding.id])
                 removed += 1
                 continue
             trimmed += 1
-            rec.update(CODINGS, coding.id, start=pieces[0][0], end=pieces[0][1])
-            for start, end in pieces[1:]:
-                rec.insert(
-                    CODINGS,
-                    document_id=doc_id,
-                    code_id=row.id,
-                    coder_id=coder_id,
-                    start=start,
-                    end=end,
-                    memo=coding.memo,
-                    origin=coding.origin,
-                    important=coding.important,
-                )
+            update_coding(rec, coding.id, start=pieces[0][0], end=pieces[0][1])
+            add_codings(
+                rec,
+                [
+                    NewCoding(
+                        doc_id,
+                        row.id,
+                        coding.coder_id,
+                        start,
+                        end,
+                        memo=coding.memo,
+                        origin=coding.origin,
+                        important=coding.important,
+                    )
+                    for start, end in pieces[1:]
+                ],
+            )
         if removed or trimmed:
             rec.log(
                 coder,
@@ -317,13 +301,7 @@ def add_memo(
         else:
             target_type, target_id = "coding", _coding_id(conn, coding)
         rec = ChangeRecorder(conn)
-        memo_id = rec.insert(
-            MEMOS,
-            target_type=target_type,
-            target_id=target_id,
-            coder_id=ensure_coder(conn, coder),
-            text=text.strip(),
-        )
+        memo_id = store_memo(rec, target_type, target_id, ensure_coder(rec, coder), text.strip())
         rec.log(coder, "memo.add", f"{target_type}:{target_id}", {"memo": memo_id})
     return memo_id
 
@@ -339,7 +317,7 @@ def set_important(project: Project, coding_id: int, important: bool, coder: str)
         if bool(current) == important:
             return False
         rec = ChangeRecorder(conn)
-        rec.update(CODINGS, row_id, important=important)
+        update_coding(rec, row_id, important=important)
         rec.log(coder, "coding.important", f"coding:{row_id}", {"important": important})
     return True
 
@@ -352,12 +330,6 @@ def require_codable(row: CodeRow) -> CodeRow:
             "sub-codes, or mark it codable in the codebook file and load it again"
         )
     return row
-
-
-def ensure_coder(conn: Connection, name: str) -> int:
-    """The coder's id, creating the coder on first use (not part of any undoable change)."""
-    coder_id = conn.execute(select(CODERS.c.id).where(CODERS.c.name == name)).scalar_one_or_none()
-    return int(coder_id) if coder_id is not None else insert_id(conn, CODERS, name=name)
 
 
 def _coding_id(conn: Connection, coding: int | None) -> int:
@@ -438,10 +410,7 @@ def _match_pattern(value: str) -> re.Pattern[str]:
     if not _REGEX_CHARS.intersection(value):
         return re.compile(r"\b" + re.escape(fold(value.strip())) + r"\b")
     folded = re.sub(r"\\.|[^\\]", lambda m: m[0] if m[0].startswith("\\") else fold(m[0]), value)
-    try:
-        return re.compile(folded)
-    except re.error as exc:
-        raise QualcodeError(f"--match {value!r} is not a valid regular expression: {exc}") from None
+    return compile_user_regex(folded, f"--match {value!r}")
 
 
 def _subtract(span: tuple[int, int], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -35,11 +35,13 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from qualcode.codebook import read_codebook
-from qualcode.coding import UNIT_KINDS, ensure_coder, require_codable
+from qualcode.coding import UNIT_KINDS, require_codable
 from qualcode.documents import find_document
 from qualcode.errors import NotFound, QualcodeError
-from qualcode.history import ChangeRecorder
-from qualcode.store.models import CODINGS, UNITS
+from qualcode.formula_guard import unguard_formula
+from qualcode.store.changes import ChangeRecorder
+from qualcode.store.codings import NewCoding, add_codings, ensure_coder
+from qualcode.store.models import UNITS
 from qualcode.store.project import Project
 
 _TRUE = {"1", "yes", "true", "da", "да", "x"}
@@ -87,37 +89,30 @@ def import_coding_sheet(
     report = SheetReport(coder)
     with project.write() as conn:
         rows = _resolve(conn, path, records)
-        coder_id = ensure_coder(conn, coder)
-        have = {
-            (r.document_id, r.code_id, r.start, r.end)
-            for r in conn.execute(
-                select(CODINGS.c.document_id, CODINGS.c.code_id, CODINGS.c.start, CODINGS.c.end).where(
-                    CODINGS.c.coder_id == coder_id
-                )
-            )
-        }
-        new = []
-        for row in rows:
-            key = (row.document_id, row.code_id, row.start, row.end)
-            if key in have:
-                report.unchanged += 1
-                continue
-            have.add(key)
-            new.append(
-                {
-                    "document_id": row.document_id,
-                    "code_id": row.code_id,
-                    "coder_id": coder_id,
-                    "start": row.start,
-                    "end": row.end,
-                    "memo": row.memo,
-                    "origin": origin,
-                    "important": row.important,
-                }
-            )
-            report.by_document[row.document] = report.by_document.get(row.document, 0) + 1
         rec = ChangeRecorder(conn)
-        report.created = len(rec.insert_many(CODINGS, new))
+        coder_id = ensure_coder(rec, coder)
+        results = add_codings(
+            rec,
+            [
+                NewCoding(
+                    row.document_id,
+                    row.code_id,
+                    coder_id,
+                    row.start,
+                    row.end,
+                    memo=row.memo,
+                    origin=origin,
+                    important=row.important,
+                )
+                for row in rows
+            ],
+        )
+        for row, result in zip(rows, results, strict=True):
+            if result.created:
+                report.created += 1
+                report.by_document[row.document] = report.by_document.get(row.document, 0) + 1
+            else:
+                report.unchanged += 1
         if rec.ops:
             rec.log(coder, "coding.import", f"sheet:{path.name}", {"codings": report.created})
     return report
@@ -142,7 +137,10 @@ def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise SheetError(f"{path}: the header lacks {', '.join(missing)}; see `qualcode code import --help`")
     records = []
     for row in reader:
-        values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
+        # Our own `export codings` guards text against spreadsheet formulas: read it back as written.
+        values = {
+            k.strip().lower(): unguard_formula(v or "").strip() for k, v in row.items() if k is not None
+        }
         if any(values.values()):
             records.append((reader.line_num, values))
     return records

@@ -6,12 +6,13 @@ import difflib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, func, select
 
 from qualcode.errors import Conflict, NotFound, QualcodeError
-from qualcode.search import unindex_document
-from qualcode.store.events import record_event
-from qualcode.store.models import CASES, CODINGS, DOCUMENTS, UNITS
+from qualcode.store.backups import backup_before
+from qualcode.store.changes import ChangeRecorder
+from qualcode.store.codings import delete_document
+from qualcode.store.models import CASES, CODINGS, DOCUMENTS, UNITS, finished
 from qualcode.store.project import Project
 
 UNIT_KINDS = ("turn", "paragraph", "sentence", "cue")
@@ -90,6 +91,7 @@ def list_documents(project: Project) -> list[DocumentSummary]:
                 CASES.c.name.label("case"),
             )
             .outerjoin(CASES, CASES.c.id == DOCUMENTS.c.case_id)
+            .where(finished(DOCUMENTS.c.id))  # a transcript still being imported is not there yet
             .order_by(DOCUMENTS.c.name)
         ).all()
         counts = _unit_counts(conn)
@@ -135,28 +137,44 @@ def show_document(project: Project, name: str, unit_kind: str = "turn") -> Docum
     return DocumentView(summary=summary, text=text, unit_kind=unit_kind, units=units)
 
 
-def remove_document(project: Project, name: str, coder: str, *, force: bool = False) -> int:
-    """Remove a document and its units, refused while it has codings unless ``force``.
+def coding_count(project: Project, name: str) -> int:
+    """How many codings (of every coder) the named document has."""
+    with project.read() as conn:
+        doc_id, _ = find_document(conn, name)
+        return int(conn.execute(select(func.count()).where(CODINGS.c.document_id == doc_id)).scalar_one())
 
-    Returns the number of codings removed with it.
+
+def remove_document(project: Project, name: str, coder: str, *, force: bool = False) -> int:
+    """Remove a document with its units, codings, memos and suggestions; refused while coded unless ``force``.
+
+    Undoable: every row removed is kept in the change log, and ``qualcode undo`` brings the
+    interview back with every coder's codings; a coded interview is also copied first into a
+    backup of the project (:func:`qualcode.store.backups.backup_before`). Returns the number of
+    codings removed with it.
     """
+    if force and coding_count(project, name):
+        backup_before(project, "remove")
     with project.write() as conn:
         doc_id, _ = find_document(conn, name)
         codings = conn.execute(select(func.count()).where(CODINGS.c.document_id == doc_id)).scalar_one()
         if codings and not force:
-            raise Conflict(f"{name} has {codings} coding(s); add --force to remove it together with them")
-        conn.execute(delete(CODINGS).where(CODINGS.c.document_id == doc_id))
-        unindex_document(conn, doc_id)  # while its units still exist
-        conn.execute(delete(DOCUMENTS).where(DOCUMENTS.c.id == doc_id))
-        record_event(conn, coder, "document.remove", f"document:{doc_id}", {"name": name, "codings": codings})
+            raise Conflict(
+                f"{name} has {codings} coding(s); add --force to remove it together with them "
+                "(`qualcode undo` brings it back)"
+            )
+        rec = ChangeRecorder(conn)
+        delete_document(rec, doc_id)
+        rec.log(coder, "document.remove", f"document:{doc_id}", {"name": name, "codings": int(codings)})
     return int(codings)
 
 
 def find_document(conn: Connection, name: str) -> tuple[int, str]:
     """``(id, text)`` of the named document, or :class:`NotFound` with the nearest names."""
-    row = conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.text).where(DOCUMENTS.c.name == name)).one_or_none()
+    row = conn.execute(
+        select(DOCUMENTS.c.id, DOCUMENTS.c.text).where(DOCUMENTS.c.name == name, finished(DOCUMENTS.c.id))
+    ).one_or_none()
     if row is None:
-        names = list(conn.execute(select(DOCUMENTS.c.name)).scalars())
+        names = list(conn.execute(select(DOCUMENTS.c.name).where(finished(DOCUMENTS.c.id))).scalars())
         close = difflib.get_close_matches(name, names, n=3)
         hint = (
             f"; did you mean {', '.join(close)}?"

@@ -1,110 +1,31 @@
-"""Recording changes row by row, and undoing / redoing them from the event log.
+"""The change log read back: history, and undo / redo of recorded changes.
 
-Every user-level change (a coding applied, a code merged, a memo added…) runs through a
-:class:`ChangeRecorder` inside one write transaction. The recorder writes the rows and keeps
-the exact row-level operations; the event it appends to the log carries them, so the log is
-both the audit trail and the undo history.
+Every user-level change (a coding applied, a code merged, a memo added…) is written through a
+:class:`~qualcode.store.changes.ChangeRecorder`, whose event carries the exact row-level
+operations; this module replays them.
 
 Undo applies the inverse operations in reverse order, redo the operations again; both check
 first that the rows are still as the change left them (another coder may have changed them
 since) and refuse with a clear message otherwise, so undo never overwrites someone's work.
-Undo and redo are per coder: each coder undoes their own last changes.
+Undo and redo are per coder: each coder undoes their own last changes. A change that later
+work depends on (a code another coder has since used) is refused in one line, never half-undone.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from qualcode.errors import Conflict, QualcodeError
 from qualcode.store import models
+from qualcode.store.changes import RECORDED_TABLES, exists, read_row, typed_row
 from qualcode.store.events import record_event
 from qualcode.store.project import Project
-from qualcode.store.rows import insert_id
-
-_TABLES: dict[str, Table] = {
-    t.name: t
-    for t in (
-        models.CODES,
-        models.CODINGS,
-        models.MEMOS,
-        models.CODERS,
-        models.PROJECT_META,
-        models.SUGGESTIONS,
-    )
-}
-
-
-#: Rows per statement of :meth:`ChangeRecorder.delete_many` (SQLite's bound-parameter limit is far above).
-_CHUNK = 500
-
-
-@dataclass
-class ChangeRecorder:
-    """Writes rows and remembers each operation, to be logged as one undoable event."""
-
-    conn: Connection
-    ops: list[dict[str, Any]] = field(default_factory=list)
-
-    def insert(self, table: Table, **values: Any) -> int:
-        """Insert a row; return its id."""
-        row_id = insert_id(self.conn, table, **values)
-        self.ops.append(
-            {"op": "insert", "table": table.name, "id": row_id, "row": _row(self.conn, table, row_id)}
-        )
-        return row_id
-
-    def insert_many(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-        """Insert rows in one statement (same columns in each); return their ids in order.
-
-        The stored rows come back by ``RETURNING``, so thousands of rows (a round of suggestions,
-        a coding sheet) cost one statement instead of an insert and a read-back each.
-        """
-        if not rows:
-            return []
-        stored = self.conn.execute(
-            insert(table).returning(*table.c, sort_by_parameter_order=True), rows
-        ).mappings()
-        ids = []
-        for row in stored:
-            plain = _plain(row)
-            self.ops.append({"op": "insert", "table": table.name, "id": plain["id"], "row": plain})
-            ids.append(int(plain["id"]))
-        return ids
-
-    def delete(self, table: Table, row_id: int) -> None:
-        """Delete a row (its full content is kept in the event for undo)."""
-        row = _row(self.conn, table, row_id)
-        self.conn.execute(delete(table).where(table.c.id == row_id))
-        self.ops.append({"op": "delete", "table": table.name, "id": row_id, "row": row})
-
-    def delete_many(self, table: Table, row_ids: list[int]) -> None:
-        """Delete rows by id, a few hundred per statement (their content is kept for undo)."""
-        for first in range(0, len(row_ids), _CHUNK):
-            chunk = row_ids[first : first + _CHUNK]
-            rows = self.conn.execute(select(table).where(table.c.id.in_(chunk))).mappings()
-            for row in rows:
-                plain = _plain(row)
-                self.ops.append({"op": "delete", "table": table.name, "id": plain["id"], "row": plain})
-            self.conn.execute(delete(table).where(table.c.id.in_(chunk)))
-
-    def update(self, table: Table, row_id: int, **values: Any) -> None:
-        """Change columns of a row."""
-        before = _row(self.conn, table, row_id)
-        self.conn.execute(update(table).where(table.c.id == row_id).values(**values))
-        after = _row(self.conn, table, row_id)
-        if before != after:
-            self.ops.append(
-                {"op": "update", "table": table.name, "id": row_id, "before": before, "after": after}
-            )
-
-    def log(self, coder: str, action: str, target: str, summary: dict[str, Any]) -> None:
-        """Append the event that describes (and can undo) everything recorded."""
-        record_event(self.conn, coder, action, target, {"summary": summary, "ops": self.ops})
 
 
 @dataclass
@@ -160,15 +81,34 @@ def _travel(project: Project, coder: str, steps: int, *, backwards: bool) -> lis
         for _ in range(min(steps, len(stack))):
             event_id = stack.pop()
             entry, ops = _load(conn, event_id)
-            if backwards:
-                for op in reversed(ops):
-                    _apply(conn, _inverse(op), entry)
-            else:
-                for op in ops:
-                    _apply(conn, op, entry)
+            ops = [_inverse(op) for op in reversed(ops)] if backwards else ops
+            _replay(conn, ops, entry)
             record_event(conn, coder, "undo" if backwards else "redo", f"event:{event_id}", {"of": event_id})
             done.append(entry)
     return done
+
+
+def _replay(conn: Connection, ops: list[dict[str, Any]], entry: HistoryEntry) -> None:
+    """Apply ``ops`` in order, keeping the search index in step with the documents they touch."""
+    from qualcode.search_index import index_document, unindex_document
+
+    documents = [op for op in ops if op["table"] == "documents"]
+    for op in documents:
+        if op["op"] == "delete" and exists(conn, models.DOCUMENTS, op["id"]):
+            unindex_document(conn, op["id"])  # while its paragraphs still exist
+    try:
+        for op in ops:
+            _apply(conn, op, entry)
+    except IntegrityError:
+        # A row this change made is now used by someone else's later work (another coder coded
+        # with the code it added, say): undoing it would break their rows.
+        raise Conflict(
+            f"cannot undo/redo {entry.describe()} (event {entry.id}): later changes, possibly by "
+            "another coder, use what it made; nothing was changed"
+        ) from None
+    for op in documents:
+        if op["op"] == "insert":
+            index_document(conn, op["id"])
 
 
 def _stacks(conn: Connection, coder: str) -> tuple[list[int], list[int]]:
@@ -225,44 +165,27 @@ def _inverse(op: dict[str, Any]) -> dict[str, Any]:
 
 
 def _apply(conn: Connection, op: dict[str, Any], entry: HistoryEntry) -> None:
-    table = _TABLES[op["table"]]
-    current = _row(conn, table, op["id"]) if _exists(conn, table, op["id"]) else None
+    table = RECORDED_TABLES[op["table"]]
+    logged = op.get("row") or op.get("after") or {}
+    if set(logged) - set(table.c.keys()):
+        raise Conflict(
+            f"cannot undo/redo {entry.describe()} (event {entry.id}): it was recorded before the project's "
+            "schema was upgraded, and its rows no longer fit; nothing was changed"
+        )
+    current = read_row(conn, table, op["id"]) if exists(conn, table, op["id"]) else None
     expected = {"insert": None, "delete": op.get("row"), "update": op.get("before")}[op["op"]]
+    if current is not None and expected is not None:
+        # A column added by a later schema (codes.codable in 5) is not in rows logged before it:
+        # compare what the change knew.
+        current = {k: v for k, v in current.items() if k in expected}
     if current != expected:
         raise Conflict(
             f"cannot undo/redo {entry.describe()} (event {entry.id}): {table.name} row {op['id']} has been "
             "changed since; nothing was changed"
         )
     if op["op"] == "insert":
-        conn.execute(insert(table).values(**_typed(table, op["row"])))
+        conn.execute(insert(table).values(**typed_row(table, op["row"])))
     elif op["op"] == "delete":
         conn.execute(delete(table).where(table.c.id == op["id"]))
     else:
-        conn.execute(update(table).where(table.c.id == op["id"]).values(**_typed(table, op["after"])))
-
-
-def _exists(conn: Connection, table: Table, row_id: int) -> bool:
-    return conn.execute(select(table.c.id).where(table.c.id == row_id)).first() is not None
-
-
-def _row(conn: Connection, table: Table, row_id: int) -> dict[str, Any]:
-    """A row as JSON-ready plain data (datetimes as ISO strings)."""
-    return _plain(conn.execute(select(table).where(table.c.id == row_id)).mappings().one())
-
-
-def _plain(row: Any) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
-
-
-def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
-    """Plain data back to column values (ISO strings to datetimes)."""
-    return {
-        k: datetime.fromisoformat(v) if isinstance(v, str) and _is_datetime(table, k) else v
-        for k, v in row.items()
-    }
-
-
-def _is_datetime(table: Table, column: str) -> bool:
-    # SQLModel wraps DateTime in a TypeDecorator (UTCDateTime): look through it.
-    type_ = table.c[column].type
-    return isinstance(type_, DateTime) or isinstance(getattr(type_, "impl", None), DateTime)
+        conn.execute(update(table).where(table.c.id == op["id"]).values(**typed_row(table, op["after"])))

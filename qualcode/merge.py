@@ -15,16 +15,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from qualcode.codebook import code_columns, next_ordinal, read_codebook
-from qualcode.coding import ensure_coder
 from qualcode.errors import QualcodeError
-from qualcode.history import ChangeRecorder
 from qualcode.search import index_document
-from qualcode.store.models import CASES, CODERS, CODES, CODINGS, DOCUMENTS, MEMOS, UNITS
+from qualcode.store.backups import backup_before
+from qualcode.store.changes import ChangeRecorder
+from qualcode.store.codings import NewCoding, add_codings, ensure_coder
+from qualcode.store.models import CASES, CODERS, CODES, CODINGS, DOCUMENTS, MEMOS, UNITS, finished
 from qualcode.store.project import Project, open_project
-from qualcode.store.rows import insert_id
 
 
 @dataclass
@@ -67,6 +67,7 @@ def merge_project(
             src.execute(
                 select(DOCUMENTS, CASES.c.name.label("case_name"))
                 .outerjoin(CASES, CASES.c.id == DOCUMENTS.c.case_id)
+                .where(finished(DOCUMENTS.c.id))
                 .order_by(DOCUMENTS.c.id)
             )
             .mappings()
@@ -85,39 +86,36 @@ def merge_project(
         )
         memos = int(src.execute(select(func.count()).select_from(MEMOS)).scalar_one())
     report = ProjectMergeReport(other_path.name, 0, [], [], {}, 0, memos)
+    backup_before(project, "merge-project")
     with project.write() as conn:
         rec = ChangeRecorder(conn)
-        doc_ids = _merge_documents(conn, docs, units, report)
+        doc_ids = _merge_documents(rec, docs, units, report)
         code_ids = _merge_codes(conn, rec, other_book, report)
         coder_ids: dict[str, int] = {}
+        wanted = []
         for c in codings:
             name = coder_map.get(c["coder"], c["coder"])
-            coder_id = coder_ids.setdefault(name, ensure_coder(conn, name))
-            doc_id, code_id = doc_ids[c["document_id"]], code_ids[c["code_id"]]
-            exists = conn.execute(
-                select(CODINGS.c.id).where(
-                    CODINGS.c.document_id == doc_id,
-                    CODINGS.c.code_id == code_id,
-                    CODINGS.c.coder_id == coder_id,
-                    CODINGS.c.start == c["start"],
-                    CODINGS.c.end == c["end"],
+            if name not in coder_ids:
+                coder_ids[name] = ensure_coder(rec, name)
+            wanted.append(
+                NewCoding(
+                    doc_ids[c["document_id"]],
+                    code_ids[c["code_id"]],
+                    coder_ids[name],
+                    c["start"],
+                    c["end"],
+                    memo=c["memo"],
+                    origin=c["origin"],
+                    important=c["important"],
                 )
-            ).first()
-            if exists:
-                report.codings_already_present += 1
-                continue
-            rec.insert(
-                CODINGS,
-                document_id=doc_id,
-                code_id=code_id,
-                coder_id=coder_id,
-                start=c["start"],
-                end=c["end"],
-                memo=c["memo"],
-                origin=c["origin"],
-                important=c["important"],
             )
-            report.codings_added[name] = report.codings_added.get(name, 0) + 1
+        names = {coder_id: name for name, coder_id in coder_ids.items()}
+        for coding, result in zip(wanted, add_codings(rec, wanted), strict=True):
+            if result.created:
+                name = names[coding.coder_id]
+                report.codings_added[name] = report.codings_added.get(name, 0) + 1
+            else:
+                report.codings_already_present += 1
         rec.log(
             author,
             "project.merge",
@@ -131,8 +129,11 @@ def merge_project(
     return report
 
 
-def _merge_documents(conn: Connection, docs: Any, units: Any, report: ProjectMergeReport) -> dict[int, int]:
-    """Other document id -> our id, copying the documents we do not have."""
+def _merge_documents(
+    rec: ChangeRecorder, docs: Any, units: Any, report: ProjectMergeReport
+) -> dict[int, int]:
+    """Other document id -> our id, copying the documents we do not have (undoably)."""
+    conn = rec.conn
     mapping: dict[int, int] = {}
     units_by_doc: dict[int, list[Any]] = {}
     for u in units:
@@ -157,7 +158,7 @@ def _merge_documents(conn: Connection, docs: Any, units: Any, report: ProjectMer
                 select(CASES.c.id).where(CASES.c.name == d["case_name"])
             ).scalar_one_or_none()
             if case_id is None:
-                case_id = insert_id(conn, CASES, name=d["case_name"])
+                case_id = rec.insert(CASES, name=d["case_name"])
         values = {
             k: d[k]
             for k in (
@@ -174,14 +175,13 @@ def _merge_documents(conn: Connection, docs: Any, units: Any, report: ProjectMer
                 "imported_at",
             )
         }
-        new_id = insert_id(conn, DOCUMENTS, **values, case_id=case_id)
+        new_id = rec.insert(DOCUMENTS, **values, case_id=case_id)
         rows = [
             {k: u[k] for k in ("kind", "ordinal", "start", "end", "speaker", "t_start", "t_end")}
             | {"document_id": new_id}
             for u in units_by_doc.get(d["id"], [])
         ]
-        if rows:
-            conn.execute(insert(UNITS), rows)
+        rec.insert_many(UNITS, rows)
         index_document(conn, new_id)
         mapping[d["id"]] = new_id
         report.documents_added.append(d["name"])

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 from pathlib import Path
+
+from qualcode.errors import QualcodeError
 
 #: The project file used when neither --project nor QUALCODE_PROJECT says otherwise.
 DEFAULT_PROJECT = "qualcode.db"
@@ -32,3 +35,43 @@ def coder_name(option: str | None = None) -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no user database entry (containers) or no login name
         return "unknown"
+
+
+BACKUPS_ENV = "QUALCODE_BACKUPS"
+#: How many "before …" backup copies of a project are kept when QUALCODE_BACKUPS does not say.
+DEFAULT_BACKUPS = 5
+CACHE_ENV = "QUALCODE_CACHE_DIR"
+
+
+def backups_to_keep() -> int:
+    """How many automatic backup copies to keep per project: ``$QUALCODE_BACKUPS``, else 5 (0 = none)."""
+    raw = os.environ.get(BACKUPS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_BACKUPS
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise QualcodeError(
+            f"{BACKUPS_ENV} must be a whole number of backup copies to keep (0 turns them off), "
+            f"not {raw!r}; change or unset it"
+        )
+    return value
+
+
+def cache_dir() -> Path:
+    """Where qualcode keeps small notes for itself (``$QUALCODE_CACHE_DIR``, else the user's cache folder).
+
+    Nothing in it is needed: deleting it only means the next open re-checks each project file.
+    """
+    env = os.environ.get(CACHE_ENV, "").strip()
+    if env:
+        return Path(env)
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+        return base / "qualcode" / "Cache"
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / "qualcode"
+    return Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "qualcode"

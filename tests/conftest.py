@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,23 @@ from qualcode.store.project import Project, init_project
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 SAMPLE = REPO / "transcripts"
+
+
+def project_snapshot(path: Path) -> list[str]:
+    """Schema and every row of a project file, to prove that a refused command changed nothing."""
+    conn = sqlite3.connect(path)
+    try:
+        return [*conn.iterdump(), str(conn.execute("PRAGMA user_version").fetchone()[0])]
+    finally:
+        conn.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the integrity-check notes of the tests' projects out of the user's cache folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("QUALCODE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -11,16 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qualcode.cli import app
-from tests.conftest import SAMPLE
-
-
-def _snapshot(path: Path) -> list[str]:
-    """Schema and every row of the project, to prove a failed command changed nothing."""
-    conn = sqlite3.connect(path)
-    try:
-        return [*conn.iterdump(), str(conn.execute("PRAGMA user_version").fetchone()[0])]
-    finally:
-        conn.close()
+from tests.conftest import SAMPLE, project_snapshot
 
 
 @pytest.fixture
@@ -85,14 +77,14 @@ def test_bad_files_fail_with_one_line_and_change_nothing(
         data = (SAMPLE / "en01_io_programme_officer_belgrade.docx").read_bytes()
         content = data[: len(data) // 2]
     bad.write_bytes(content)
-    before = _snapshot(study)
+    before = project_snapshot(study)
     result = runner.invoke(app, ["import", str(bad), "-p", str(study)])
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"Error: {bad}: ")
     assert message in result.stderr
     assert "Traceback" not in result.output
-    assert _snapshot(study) == before
+    assert project_snapshot(study) == before
 
 
 @pytest.mark.parametrize("kind", ["missing", "empty folder", "no match"])
@@ -107,13 +99,13 @@ def test_bad_paths_fail_before_anything_is_imported(
         "empty folder": str(folder),
         "no match": str(tmp_path / "*.vtt"),
     }[kind]
-    before = _snapshot(study)
+    before = project_snapshot(study)
     result = runner.invoke(
         app, ["import", str(SAMPLE / "en03_misdemeanour_judge_banja_luka.txt"), arg, "-p", str(study)]
     )
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
-    assert _snapshot(study) == before
+    assert project_snapshot(study) == before
 
 
 def test_mixed_batch_imports_the_good_files_and_exits_1(
@@ -174,11 +166,11 @@ def test_replace_is_refused_while_the_document_has_codings(
     conn.commit()
     conn.close()
     doc.write_text("I: Promenjeno.\n\nR: Drugo.\n", encoding="utf-8")
-    before = _snapshot(study)
+    before = project_snapshot(study)
     result = runner.invoke(app, ["import", str(doc), "-p", str(study), "--replace"])
     assert result.exit_code == 1
     assert "has 1 coding(s); --replace would lose them" in result.stderr
-    assert _snapshot(study) == before
+    assert project_snapshot(study) == before
     removed = runner.invoke(app, ["transcripts", "remove", "int02", "-p", str(study)])
     assert removed.exit_code == 1 and "--force" in removed.stderr
 
@@ -364,19 +356,29 @@ def test_transcripts_list_show_remove(study: Path, runner: CliRunner) -> None:
     assert missing.exit_code == 1
     assert "did you mean sr01_socijalna_radnica_nis?" in missing.stderr
     removed = runner.invoke(app, ["transcripts", "remove", "sr01_socijalna_radnica_nis", "-p", str(study)])
-    assert removed.stdout == "Removed sr01_socijalna_radnica_nis.\n"
+    assert removed.stdout == "Removed sr01_socijalna_radnica_nis; `qualcode undo` brings it back.\n"
     assert json.loads(runner.invoke(app, ["transcripts", "list", "-p", str(study), "--json"]).stdout) == []
 
 
 def test_demo_builds_the_sample_project(tmp_path: Path, runner: CliRunner) -> None:
+    from qualcode.demo import OUTPUT_NAMES, demo_outputs
+
     out = tmp_path / "demo"
+    out.mkdir()
+    (out / "notes.txt").write_text("the user's, beside the demo", encoding="utf-8")
     result = runner.invoke(app, ["demo", str(out)])
     assert result.exit_code == 0, result.output
     assert "Sample study: 8 interviews" in result.stdout
     assert "8 interviews linked" in result.stdout
     assert "sr05_centar_za_zrtve_beograd" in result.stdout
-    again = runner.invoke(app, ["demo", str(out)])  # starts afresh, does not pile up
-    assert again.exit_code == 0
+    first = demo_outputs(out / "qualcode.db")
+    assert first is not None and sorted(first) == sorted(OUTPUT_NAMES)
+    again = runner.invoke(app, ["demo", str(out)])  # replaces its own earlier run, does not pile up
+    assert again.exit_code == 0, again.output
+    recorded = demo_outputs(out / "qualcode.db")  # the new outputs, each as the demo wrote it
+    assert recorded == {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in OUTPUT_NAMES}
+    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUT_NAMES, "qualcode.db", "notes.txt"])
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "the user's, beside the demo"
     listed = json.loads(
         runner.invoke(app, ["transcripts", "list", "-p", str(out / "qualcode.db"), "--json"]).stdout
     )

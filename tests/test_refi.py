@@ -23,6 +23,7 @@ from qualcode.refi.importer import import_refi
 from qualcode.refi.positions import PositionMap
 from qualcode.store import migrations
 from qualcode.store.project import Project, init_project, open_project
+from tests.test_store_migrations import make_old_project
 
 PROJECTS = Path("refi_qda/projects")
 NS = "{urn:QDA-XML:project:1.0}"
@@ -206,9 +207,9 @@ def _state(project: Project) -> dict[str, object]:
             project,
             "SELECT m.target_type, coalesce(d.name, k.name, cast(c.start AS TEXT), ''), r.name, m.text "
             "FROM memos m JOIN coders r ON r.id = m.coder_id "
-            "LEFT JOIN documents d ON m.target_type = 'document' AND d.id = m.target_id "
-            "LEFT JOIN codes k ON m.target_type = 'code' AND k.id = m.target_id "
-            "LEFT JOIN codings c ON m.target_type = 'coding' AND c.id = m.target_id ORDER BY 1, 2, 4",
+            "LEFT JOIN documents d ON d.id = m.document_id "
+            "LEFT JOIN codes k ON k.id = m.code_id "
+            "LEFT JOIN codings c ON c.id = m.coding_id ORDER BY 1, 2, 4",
         ),
     }
 
@@ -224,10 +225,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         add_memo(project, "Strong example.", "amra", coding=1)
         with project.write() as conn:
             conn.exec_driver_sql("UPDATE codings SET memo = 'coder note' WHERE id = 2")
-            conn.exec_driver_sql("UPDATE codes SET codable = 0 WHERE parent_id IS NULL")
+            # Themes that only group their sub-codes (a theme with codings stays codable: the
+            # write path refuses codings of a category).
             conn.exec_driver_sql(
-                "INSERT INTO memos (target_type, target_id, coder_id, text, created_at) "
-                "VALUES ('project', NULL, 1, 'Study plan: 8 interviews.', '2026-01-01')"
+                "UPDATE codes SET codable = 0 "
+                "WHERE parent_id IS NULL AND id NOT IN (SELECT code_id FROM codings)"
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO memos (target_type, coder_id, text, created_at) "
+                "VALUES ('project', 1, 'Study plan: 8 interviews.', '2026-01-01')"
             )
     return report.project
 
@@ -279,15 +285,15 @@ def test_export_qdpx_command(demo: Path, tmp_path: Path, runner: CliRunner) -> N
 
 def test_a_schema_4_project_upgrades_and_keeps_its_codes_codable(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    with init_project(path) as project, project.write() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO codes (name, ordinal, definition, inclusion, exclusion, example, keywords, "
-            "created_at) VALUES ('A', 0, '', '', '', '', '{}', '2025-01-01')"
-        )
-        conn.exec_driver_sql("ALTER TABLE codes DROP COLUMN codable")
-        conn.exec_driver_sql("PRAGMA user_version = 4")
+    raw = make_old_project(path, 4)
+    raw.execute(
+        "INSERT INTO codes (name, ordinal, definition, inclusion, exclusion, example, keywords, "
+        "created_at) VALUES ('A', 0, '', '', '', '', '{}', '2025-01-01')"
+    )
+    raw.commit()
+    raw.close()
     with open_project(path) as project:
-        assert project.upgraded == [5] == list(range(5, migrations.LATEST + 1))
+        assert project.upgraded == list(range(5, migrations.LATEST + 1))
         assert _rows(project, "SELECT name, codable FROM codes") == [("A", 1)]
         assert export_codebook(project).codes[0].codable is True
 

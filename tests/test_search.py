@@ -24,10 +24,12 @@ from qualcode.search import (
     rebuild_index,
     search,
 )
+from qualcode.search_query import MAX_DEPTH
 from qualcode.store import fulltext, migrations
 from qualcode.store.project import Project, init_project, open_project
 from qualcode.text.fold import fold
 from tests.conftest import SAMPLE
+from tests.test_store_migrations import make_old_project
 
 OPERATORS = """\
 I: Dečje prosjačenje je rašireno u gradu?
@@ -109,6 +111,9 @@ def _hits(results: SearchResults) -> list[tuple[str, int, list[tuple[int, int]]]
         ("policija OR centar NOT beograd", '"policija" OR ("centar" NOT "beograd")'),
         ("(policija OR centar) AND dete", '("policija" OR "centar") AND "dete"'),
         ("a OR (b OR c)", '"a" OR "b" OR "c"'),
+        ("a NOT b NOT c", '"a" NOT "b" NOT "c"'),
+        ("a NOT (b NOT c)", '"a" NOT ("b" NOT "c")'),
+        ("(a NOT b) NOT c", '("a" NOT "b") NOT "c"'),
         ("Ђорђе", '"djordje"'),
         ("anti-trafficking", '"anti" + "trafficking"'),
         # FTS5 syntax typed by a user is only text: it is folded, split into words and quoted.
@@ -168,6 +173,47 @@ def test_lone_operator_message(query: str, operator: str) -> None:
         f"cannot read the search query: {operator} needs a word or phrase on each side, "
         f'e.g. {example[operator]} (to search for the word itself, quote it: "{operator.lower()}")'
     )
+
+
+def _nested(depth: int) -> str:
+    """``x OR (x AND (x OR (…)))``: every pair of parentheses adds an operator level."""
+    query = "policija"
+    for level in range(depth):
+        query = f"centar {'AND' if level % 2 else 'OR'} ({query})"
+    return query
+
+
+def test_query_at_the_depth_limit_is_searched(small: Project) -> None:
+    # The deepest query allowed must also be one FTS5 can parse, with --lemma's extra parentheses.
+    for lemma in (False, True):
+        assert search(small, _nested(MAX_DEPTH), lemma=lemma).total == 2
+    assert search(small, "(" * MAX_DEPTH + "policija" + ")" * MAX_DEPTH).total == 2
+
+
+@pytest.mark.parametrize(
+    ("query", "depth"),
+    [
+        ("(" * 250 + "policija" + ")" * 250, 250),
+        ("(" * 5000 + "policija", 5000),  # too deep is said before "never closed"
+        (_nested(MAX_DEPTH + 1), MAX_DEPTH + 1),
+        # Few parentheses, but each holds OR over AND over NOT: three operator levels apiece.
+        ("a OR b c NOT (" * 9 + "d" + ")" * 9, 27),
+    ],
+)
+def test_too_deep_query_names_the_limit(query: str, depth: int) -> None:
+    with pytest.raises(SearchQueryError) as raised:
+        parse_query(query)
+    assert str(raised.value) == (
+        f"cannot read the search query: it nests {depth} levels deep (parentheses and operators); "
+        f"qualcode allows at most {MAX_DEPTH}; remove parentheses or split it into several searches"
+    )
+
+
+def test_long_flat_queries_are_not_deep(small: Project) -> None:
+    # Long chains stay one level: FTS5 would overflow its parser stack on ~100 nested NOTs.
+    assert search(small, "policija" + " NOT zmaj" * 3000).total == 2
+    assert search(small, " OR ".join(["zmaj"] * 3000 + ["policija"])).total == 2
+    assert search(small, " ".join(["policija"] * 3000)).total == 2
 
 
 def test_malformed_query_is_refused_before_the_project_is_read(small: Project) -> None:
@@ -519,8 +565,8 @@ def test_failed_import_leaves_no_index_rows(
     def fail(*args: object, **kwargs: object) -> None:
         raise QualcodeError("the disk is full")
 
-    # record_event runs after index_document in the import's one transaction.
-    monkeypatch.setattr("qualcode.ingest.importer.record_event", fail)
+    # record_event runs after the index rows and the vocabulary, in the import's last transaction.
+    monkeypatch.setattr("qualcode.ingest.writer.record_event", fail)
     path = tmp_path / "novo.txt"
     path.write_text("Zmaj sa sedam glava i nepoznatim rečima.\n", encoding="utf-8")
     [result] = import_paths(small, [path], ImportOptions(language="sr-Latn"))
@@ -548,9 +594,12 @@ def test_replace_leaves_no_stale_rows(small: Project, tmp_path: Path) -> None:
 
 
 def test_document_deleted_behind_the_index_back_does_no_harm(small: Project, tmp_path: Path) -> None:
-    # Unit ids are rowids and get reused: a document deleted without unindexing must not break
-    # the next import nor show up in searches.
+    # A document deleted without unindexing (its index rows left behind) must not break the
+    # next import nor show up in searches.
     with small.write() as conn:
+        conn.exec_driver_sql(
+            "DELETE FROM units WHERE document_id = (SELECT id FROM documents WHERE name = 'victims')"
+        )
         conn.exec_driver_sql("DELETE FROM documents WHERE name = 'victims'")
     _import(small, tmp_path / "kasnije.txt", "Nešto sasvim drugo.\n\nI još jedan pasus.\n")
     assert search(small, "victim").total == 0
@@ -567,15 +616,18 @@ def test_rebuild_index_gives_the_same_results(small: Project) -> None:
 
 
 def test_schema_1_project_gets_its_index_on_upgrade(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    with init_project(path) as project:
+    with init_project(tmp_path / "new.db") as project:
         _import(project, tmp_path / "operatori.txt", OPERATORS)
         _import(project, tmp_path / "zrtve.txt", VICTIMS_SR)
         expected = search(project, "žrtva OR policija", lemma=True).to_dict()
-        # What a project written before search looked like: no index, schema 1.
-        with project.write() as conn:
-            fulltext.drop_tables(conn)
-            conn.exec_driver_sql("PRAGMA user_version = 1")
+    # The same documents in a project written before search: schema 1, built by its frozen SQL.
+    path = tmp_path / "old.db"
+    raw = make_old_project(path, 1)
+    raw.execute("ATTACH DATABASE ? AS new", (str(tmp_path / "new.db"),))
+    raw.execute("INSERT INTO documents SELECT * FROM new.documents")
+    raw.execute("INSERT INTO units SELECT * FROM new.units")
+    raw.commit()
+    raw.close()
     with open_project(path) as project:
         assert project.upgraded == list(range(2, migrations.LATEST + 1))
         assert project.backup is not None and project.backup.exists()
@@ -680,6 +732,17 @@ def test_cli_errors_are_one_line_exit_1(
     if stderr is not None:
         assert result.stderr == stderr
     assert "Traceback" not in result.output
+
+
+def test_cli_deeply_nested_query_is_one_error_line(small: Project, runner: CliRunner) -> None:
+    before = small.path.read_bytes()
+    query = "(" * 250 + "policija" + ")" * 250
+    result = runner.invoke(_app(), ["search", query, "-p", str(small.path)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: cannot read the search query: it nests 250 levels deep")
+    assert result.stderr.count("\n") == 1 and f"at most {MAX_DEPTH}" in result.stderr
+    assert small.path.read_bytes() == before
 
 
 def test_cli_negative_limit_is_a_usage_error(small: Project, runner: CliRunner) -> None:

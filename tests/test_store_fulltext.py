@@ -25,6 +25,7 @@ def conn() -> Iterator[Connection]:
         connection.exec_driver_sql(
             "CREATE TABLE units (id INTEGER PRIMARY KEY, document_id INT, kind TEXT, ordinal INT)"
         )
+        connection.exec_driver_sql("CREATE TABLE unfinished_imports (document_id INTEGER PRIMARY KEY)")
         fulltext.create_tables(connection)
         yield connection
     engine.dispose()

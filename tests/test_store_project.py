@@ -144,14 +144,49 @@ def test_failed_migration_leaves_file_at_old_version(tmp_path: Path, monkeypatch
     raw.close()
 
 
-def test_version_1_project_gains_meta_table_on_upgrade(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    init_project(path).close()
-    raw = sqlite3.connect(path)
-    raw.execute("DROP TABLE project_meta")
-    raw.execute("PRAGMA user_version = 2")
+def test_the_integrity_check_runs_only_when_the_file_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualcode.store import sqlite as store_sqlite
+
+    monkeypatch.setenv("QUALCODE_CACHE_DIR", str(tmp_path / "cache"))
+    checks: list[int] = []
+    real = store_sqlite.quick_check
+
+    def counted(conn: sqlite3.Connection, limit: int = 3) -> list[str]:
+        checks.append(limit)
+        return real(conn, limit)
+
+    monkeypatch.setattr(store_sqlite, "quick_check", counted)
+    path = tmp_path / "study.db"
+    with init_project(path) as project, project.write() as conn:
+        conn.execute(insert(Case).values(name="P01"))
+    open_project(path).close()  # written only by qualcode since it was created: no check
+    assert checks == []
+    raw = sqlite3.connect(path)  # another program writes to it
+    raw.execute("INSERT INTO project_meta (key, value) VALUES ('k', 'v')")
+    raw.commit()
     raw.close()
-    with open_project(path) as project:
-        assert project.upgraded == [3, 4, 5]
-        with project.read() as conn:
-            assert conn.exec_driver_sql("SELECT count(*) FROM project_meta").scalar_one() == 0
+    open_project(path).close()
+    open_project(path).close()
+    assert len(checks) == 1  # checked once after the change, remembered afterwards
+
+
+def test_init_refuses_a_read_only_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualcode.store import sqlite as store_sqlite
+
+    monkeypatch.setattr(store_sqlite, "folder_writable", lambda path: False)
+    with pytest.raises(ProjectError, match=r"cannot create the project .* is read-only"):
+        init_project(tmp_path / "study.db")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_old_project_on_read_only_media_is_not_upgraded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "study.db"
+    init_project(path).close()
+    monkeypatch.setitem(migrations.MIGRATIONS, migrations.LATEST + 1, lambda conn: None)
+    monkeypatch.setattr(migrations, "LATEST", migrations.LATEST + 1)
+    with pytest.raises(ProjectError, match=r"must be upgraded to schema \d+, but it is read-only"):
+        open_project(path, read_only=True)

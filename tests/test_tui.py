@@ -86,7 +86,7 @@ async def test_code_a_unit_a_sentence_undo_redo_accept_memo(suggested: Project) 
         await pilot.press("m", *"Key", "space", *"quote", "enter")
         perceptions_id = next(c.id for c in list_codings(suggested) if c.code == "Perceptions")
         with suggested.read() as conn:
-            memos = conn.execute(select(MEMOS.c.target_type, MEMOS.c.target_id, MEMOS.c.text)).all()
+            memos = conn.execute(select(MEMOS.c.target_type, MEMOS.c.coding_id, MEMOS.c.text)).all()
         assert [tuple(m) for m in memos] == [("coding", perceptions_id, "Key quote")]
         assert "Perceptions ✎1" in panel_text(app.session, plain=True, width=60).plain
 

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, select
 from qualcode.agreement.binary import Pattern, PatternCounts
 from qualcode.codebook import Codebook, read_codebook
 from qualcode.errors import NotFound, QualcodeError
-from qualcode.store.models import CODERS, CODINGS, DOCUMENTS, UNITS
+from qualcode.store.models import CODERS, CODINGS, DOCUMENTS, UNITS, finished
 
 Span = tuple[int, int]
 UNITS_OF_ANALYSIS = ("characters", "units", "segments", "documents", "unitizing")
@@ -79,7 +79,13 @@ def load_audit_data(
             f"(this project has {len(all_coders)})"
         )
     coder_ids = [all_coders[n] for n in names]
-    doc_rows = dict(conn.execute(select(DOCUMENTS.c.id, DOCUMENTS.c.name).order_by(DOCUMENTS.c.name)).all())
+    doc_rows = dict(
+        conn.execute(
+            select(DOCUMENTS.c.id, DOCUMENTS.c.name)
+            .where(finished(DOCUMENTS.c.id))
+            .order_by(DOCUMENTS.c.name)
+        ).all()
+    )
     wanted_docs = _wanted_documents(doc_rows, documents)
     coded_by = defaultdict(set)
     for doc_id, coder_id in conn.execute(

@@ -17,11 +17,12 @@ from sqlalchemy import select
 
 from qualcode.agreement.data import AuditData, Span, disagreement_stretches, load_audit_data, merge_spans
 from qualcode.codebook import read_codebook
-from qualcode.coding import ensure_coder
 from qualcode.errors import QualcodeError
-from qualcode.history import ChangeRecorder
 from qualcode.query import Locator
-from qualcode.store.models import CODINGS, DOCUMENTS
+from qualcode.store.backups import backup_before
+from qualcode.store.changes import ChangeRecorder
+from qualcode.store.codings import NewCoding, add_codings, ensure_coder
+from qualcode.store.models import DOCUMENTS
 from qualcode.store.project import Project
 
 
@@ -144,6 +145,7 @@ def reconcile(
     ]
     if len(rules) != 1:
         raise QualcodeError("choose exactly one of --prefer CODER, --union, --intersection or --interactive")
+    backup_before(project, "reconcile")
     with project.write() as conn:
         data = load_audit_data(conn, coders, _leaf_codes(conn, codes), documents, rollup=False)
         if into in data.coders:
@@ -161,8 +163,8 @@ def reconcile(
                 select(DOCUMENTS.c.id, DOCUMENTS.c.text).where(DOCUMENTS.c.id.in_(list(data.documents)))
             ).all()
         )
-        coder_id = ensure_coder(conn, into)
         rec = ChangeRecorder(conn)
+        coder_id = ensure_coder(rec, into)
         written = already = decided = 0
         for (index, doc_id), per_coder in sorted(data.spans.items()):
             label = data.codes[index][0]
@@ -178,31 +180,16 @@ def reconcile(
                         decided += 1
                         if decide(item):
                             spans = merge_spans([*spans, (start, end)])
-            have = {
-                (r.start, r.end)
-                for r in conn.execute(
-                    select(CODINGS.c.start, CODINGS.c.end).where(
-                        CODINGS.c.document_id == doc_id,
-                        CODINGS.c.code_id == by_label[label],
-                        CODINGS.c.coder_id == coder_id,
-                    )
-                )
-            }
-            for start, end in spans:
-                if (start, end) in have:
-                    already += 1
-                    continue
-                rec.insert(
-                    CODINGS,
-                    document_id=doc_id,
-                    code_id=by_label[label],
-                    coder_id=coder_id,
-                    start=start,
-                    end=end,
-                    memo="",
-                    origin=f"reconciled:{rules[0]}",
-                )
-                written += 1
+            results = add_codings(
+                rec,
+                [
+                    NewCoding(doc_id, by_label[label], coder_id, start, end, origin=f"reconciled:{rules[0]}")
+                    for start, end in spans
+                ],
+            )
+            made = sum(r.created for r in results)
+            written += made
+            already += len(results) - made
         report = ReconcileReport(
             into, rules[0] if rules[0] != "prefer" else f"prefer {prefer}", written, already, decided
         )

@@ -1,7 +1,8 @@
 """The `qualcode` command: a thin layer over the library that parses, calls and renders.
 
 Errors: a :class:`~qualcode.errors.QualcodeError` becomes ``Error: …`` on stderr and exit
-code 1; usage errors exit 2 (typer); tracebacks never show local variables.
+code 1, and so does an SQLite error a user can act on (full disk, locked, read-only or damaged
+file); usage errors exit 2 (typer); tracebacks never show local variables.
 """
 
 from __future__ import annotations
@@ -18,11 +19,35 @@ class _Group(TyperGroup):
     """The one boundary where library errors turn into a message and an exit code."""
 
     def invoke(self, ctx: Any) -> Any:
+        from qualcode.cli._common import flush_warnings
+
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except QualcodeError as exc:
+            flush_warnings(show=False)
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(1) from None
+        except Exception as exc:
+            # Safety net: the store maps SQLite's errors in Project.read()/write(); one raised
+            # anywhere else (full disk, locked or damaged file) still becomes one line.
+            message = _database_error(exc)
+            flush_warnings(show=message is None)
+            if message is None:
+                raise
+            typer.echo(f"Error: {message}", err=True)
+            raise typer.Exit(1) from None
+        flush_warnings(show=True)
+        return result
+
+
+def _database_error(exc: Exception) -> str | None:
+    """The one-line message for an SQLite error a user can act on, or None for anything else."""
+    if not type(exc).__module__.startswith(("sqlite3", "sqlalchemy")):
+        return None  # don't import the store for click's own exits or for a bug
+    from qualcode.store.sqlite import project_error
+
+    error = project_error(exc, None)
+    return None if error is None else str(error)
 
 
 app = typer.Typer(

@@ -70,7 +70,23 @@ def open_project(option: Path | None) -> Project:
         stderr().print(
             f"Upgraded the project to schema {project.upgraded[-1]}; backup copy: {project.backup}"
         )
+    warning = project.warning()  # a damaged file: reading goes on, writes are refused
+    if warning:
+        WARNINGS.append(warning)
     return project
+
+
+#: Said on stderr when the command has finished well (see qualcode.cli._Group): a command that
+#: fails says only its one ``Error:`` line, which tells the same story.
+WARNINGS: list[str] = []
+
+
+def flush_warnings(*, show: bool) -> None:
+    """Print (or drop) the warnings gathered while the command ran."""
+    if show:
+        for warning in WARNINGS:
+            stderr().print(f"Warning: {warning}", markup=False)
+    WARNINGS.clear()
 
 
 def coder(option: str | None) -> str:

@@ -42,7 +42,10 @@ def import_cases_cli(
     coder_: CoderOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Create or update cases from a sheet and link the documents it names."""
+    """Create or update cases from a sheet and link the documents it names.
+
+    Not undone by `qualcode undo`: to go back, import the earlier sheet again.
+    """
     from qualcode.cases import import_cases
 
     with open_project(project) as proj:
@@ -56,6 +59,7 @@ def import_cases_cli(
         f"{len(report.unchanged)} unchanged; {len(report.linked)} document(s) linked."
     )
     out.print("Attributes: " + ", ".join(f"{n} ({t})" for n, t in report.attributes.items()), markup=False)
+    out.print("(`qualcode undo` does not undo a sheet import: import the earlier sheet again to go back.)")
     if report.missing_documents:
         out.print(
             "Not in the project (import them, then run this again to link them): "

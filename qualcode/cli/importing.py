@@ -66,7 +66,11 @@ def import_(
     coder_: CoderOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Import transcripts (.docx .odt .pdf .txt .md .vtt .srt .sbv, Zoom text) into the project."""
+    """Import transcripts (.docx .odt .pdf .txt .md .vtt .srt .sbv, Zoom text) into the project.
+
+    An import is not undone by `qualcode undo`: take a transcript out again with `qualcode
+    transcripts remove NAME`, which is undoable.
+    """
     from qualcode.ingest.importer import ImportOptions, collect_paths
 
     files = collect_paths(paths)
@@ -152,6 +156,8 @@ def _summary(results: list[ImportResult]) -> None:
         s: sum(1 for r in results if r.status == s) for s in ("imported", "replaced", "present", "failed")
     }
     out.print(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to import")
+    if counts["imported"] or counts["replaced"]:
+        out.print("(`qualcode undo` does not undo an import: `qualcode transcripts remove NAME` does.)")
     for r in results:
         for note in r.notes:
             out.print(f"Note: {r.document}: {note}", markup=False)

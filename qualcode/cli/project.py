@@ -1,4 +1,4 @@
-"""`qualcode init`."""
+"""`qualcode init` (and the registration of `qualcode doctor`, which checks a project file)."""
 
 from __future__ import annotations
 
@@ -27,5 +27,8 @@ def init(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the command to the app."""
+    """Add the commands to the app: ``init`` here, ``doctor`` from its own module."""
+    from qualcode.cli import doctor
+
     app.command()(init)
+    doctor.register(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -14,6 +15,7 @@ from qualcode.cli._common import (
     coder,
     open_project,
     print_json,
+    stderr,
     stdout,
 )
 from qualcode.clock import format_clock
@@ -83,14 +85,29 @@ def show_cli(
 @app.command("remove")
 def remove_cli(
     name: Annotated[str, typer.Argument(help="Document name.", show_default=False)],
-    force: Annotated[bool, typer.Option("--force", help="Also remove the document's codings.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Remove a coded transcript with its codings without asking.")
+    ] = False,
     project: ProjectOption = None,
     coder_: CoderOption = None,
 ) -> None:
-    """Remove a transcript and its units (refused while it has codings, unless --force)."""
-    from qualcode.documents import remove_document
+    """Remove a transcript with its units, codings, memos and suggestions; `qualcode undo` brings it back.
+
+    A coded transcript is removed only after you confirm (or with --force); a backup copy of the
+    project is written first.
+    """
+    from qualcode.documents import coding_count, remove_document
 
     with open_project(project) as proj:
+        if not force:
+            coded = coding_count(proj, name)
+            if coded and sys.stdin.isatty():
+                force = typer.confirm(
+                    f"{name} has {coded} coding(s) (all coders). Remove it with them?", default=False
+                )
+                if not force:
+                    stderr().print("Nothing was removed.")
+                    raise typer.Exit(1)
         removed = remove_document(proj, name, coder(coder_), force=force)
     extra = f" and its {removed} coding(s)" if removed else ""
-    stdout().print(f"Removed {name}{extra}.", markup=False)
+    stdout().print(f"Removed {name}{extra}; `qualcode undo` brings it back.", markup=False)

@@ -26,12 +26,22 @@ from decimal import Decimal
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, true
 
 from qualcode.atomic import write_atomically
 from qualcode.codebook import export_codebook, read_codebook
 from qualcode.codebook_files import PATH_SEPARATOR, CodeSpec, code_guid, format_description
-from qualcode.store.models import ATTRIBUTES, CASE_ATTRIBUTES, CASES, CODERS, CODES, CODINGS, DOCUMENTS, MEMOS
+from qualcode.store.models import (
+    ATTRIBUTES,
+    CASE_ATTRIBUTES,
+    CASES,
+    CODERS,
+    CODES,
+    CODINGS,
+    DOCUMENTS,
+    MEMOS,
+    finished,
+)
 from qualcode.store.project import Project
 
 _NAMESPACE = uuid.UUID("5c0b54f5-3f8a-4d8e-9a51-2f1d6c7e0a11")  # never change: GUIDs follow it
@@ -69,7 +79,12 @@ def build_qdpx(project: Project, now: datetime | None = None) -> bytes:
     from importlib.metadata import version
 
     with project.read() as conn:
-        texts = {row.name: row.text for row in conn.execute(select(DOCUMENTS.c.name, DOCUMENTS.c.text))}
+        texts = {
+            row.name: row.text
+            for row in conn.execute(
+                select(DOCUMENTS.c.name, DOCUMENTS.c.text).where(finished(DOCUMENTS.c.id))
+            )
+        }
         root = _project_element(conn, project, f"qualcode {version('qualcode')}", now)
     indent(root, space="  ")
     qde = (
@@ -92,7 +107,11 @@ def export_qdpx(project: Project, path: Path) -> str:
     write_atomically(path, data)
     with project.read() as conn:
         counts = [
-            conn.execute(select(func.count()).select_from(table)).scalar_one()
+            conn.execute(
+                select(func.count())
+                .select_from(table)
+                .where(finished(DOCUMENTS.c.id) if table is DOCUMENTS else true())
+            ).scalar_one()
             for table in (DOCUMENTS, CODES, CODINGS, CODERS, CASES, MEMOS)
         ]
     labels = ("document(s)", "code(s)", "coding(s)", "coder(s)", "case(s)", "memo(s)")
@@ -127,10 +146,11 @@ def _project_element(conn: Connection, project: Project, origin: str, now: datet
 
 def _memos(conn: Connection) -> dict[tuple[str, int | None], list[str]]:
     refs: dict[tuple[str, int | None], list[str]] = {}
-    for memo_id, target_type, target_id in conn.execute(
-        select(MEMOS.c.id, MEMOS.c.target_type, MEMOS.c.target_id).order_by(MEMOS.c.id)
+    target_id = func.coalesce(MEMOS.c.document_id, MEMOS.c.code_id, MEMOS.c.coding_id)
+    for memo_id, target_type, target in conn.execute(
+        select(MEMOS.c.id, MEMOS.c.target_type, target_id).order_by(MEMOS.c.id)
     ):
-        refs.setdefault((target_type, target_id), []).append(guid("memo", memo_id))
+        refs.setdefault((target_type, target), []).append(guid("memo", memo_id))
     return refs
 
 
@@ -199,7 +219,9 @@ def _cases(root: Element, conn: Connection) -> None:
                 value = format(Decimal(value), "f")  # xsd:decimal has no exponent
             SubElement(holder, _VALUE_ELEMENTS[refi_type]).text = _clean(value)
         for (name,) in conn.execute(
-            select(DOCUMENTS.c.name).where(DOCUMENTS.c.case_id == case.id).order_by(DOCUMENTS.c.name)
+            select(DOCUMENTS.c.name)
+            .where(DOCUMENTS.c.case_id == case.id, finished(DOCUMENTS.c.id))
+            .order_by(DOCUMENTS.c.name)
         ):
             SubElement(item, "SourceRef", {"targetGUID": guid("document", name)})
 
@@ -209,9 +231,9 @@ def _sources(
 ) -> None:
     book = read_codebook(conn)
     documents = conn.execute(
-        select(DOCUMENTS.c.id, DOCUMENTS.c.name, DOCUMENTS.c.text, DOCUMENTS.c.imported_at).order_by(
-            DOCUMENTS.c.name
-        )
+        select(DOCUMENTS.c.id, DOCUMENTS.c.name, DOCUMENTS.c.text, DOCUMENTS.c.imported_at)
+        .where(finished(DOCUMENTS.c.id))
+        .order_by(DOCUMENTS.c.name)
     ).all()
     if not documents:
         return

@@ -87,6 +87,8 @@ class RefiImportReport:
     languages: Counter[str] = field(default_factory=Counter)
     position_units: str = ""
     skipped: Counter[str] = field(default_factory=Counter)
+    #: What was imported differently from the file, one sentence each.
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The summary and every kind of item left out, one line each."""
@@ -100,6 +102,7 @@ class RefiImportReport:
         if self.position_units == "utf16":
             lines.append("selection positions were read as UTF-16 units, as this program writes them")
         lines.extend(f"not imported: {n} {label}" for label, n in sorted(self.skipped.items()) if n)
+        lines.extend(self.notes)
         return lines
 
 

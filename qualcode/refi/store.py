@@ -15,19 +15,18 @@ from sqlalchemy import Connection, insert, select, update
 from qualcode.cases import typed_value
 from qualcode.codebook import code_columns, next_ordinal, read_codebook
 from qualcode.codebook_files import iter_codes
-from qualcode.coding import ensure_coder
 from qualcode.errors import Conflict
 from qualcode.ingest.importer import ImportOptions, insert_units
 from qualcode.search import index_document
+from qualcode.store.changes import ChangeRecorder
+from qualcode.store.codings import NewCoding, add_codings, add_memo, ensure_coder
 from qualcode.store.events import record_event
 from qualcode.store.models import (
     ATTRIBUTES,
     CASE_ATTRIBUTES,
     CASES,
     CODES,
-    CODINGS,
     DOCUMENTS,
-    MEMOS,
     utcnow,
 )
 from qualcode.store.rows import insert_id
@@ -65,33 +64,47 @@ def write_project(
 
     def coder_id(name: str) -> int:
         if name not in coders:
-            coders[name] = ensure_coder(conn, name)
+            coders[name] = ensure_coder(ChangeRecorder(conn), name)
         return coders[name]
 
     coding_ids: dict[str, list[int]] = {}  # coding or selection GUID -> coding ids
+    # The project is imported whole or not at all, as one event that undo does not replay: the
+    # recorder is here for the write path's rules (codable codes, spans inside, no twins).
+    rec = ChangeRecorder(conn)
+    used = {code_ids[c.code] for doc in documents for c in doc.codings}
+    # A program that marks a code "not codable" and still holds codings of it: the codings are
+    # the researchers' work, so the code becomes codable here rather than the codings being lost.
+    relaxed = conn.execute(
+        update(CODES).where(CODES.c.id.in_(used), CODES.c.codable.is_(False)).values(codable=True)
+    ).rowcount
+    if relaxed:
+        report.notes.append(
+            f"{relaxed} code(s) marked not codable in the file hold codings: they were made codable here"
+        )
     for doc in documents:
-        seen: set[tuple[Any, ...]] = set()
-        for c in doc.codings:
-            key = (c.code, c.coder, c.start, c.end)
-            if key in seen:
+        results = add_codings(
+            rec,
+            [
+                NewCoding(
+                    doc_ids[doc.guid],
+                    code_ids[c.code],
+                    coder_id(c.coder),
+                    c.start,
+                    c.end,
+                    memo=c.memo,
+                    origin="refi",
+                    created_at=c.created or utcnow(),
+                )
+                for c in doc.codings
+            ],
+        )
+        for c, result in zip(doc.codings, results, strict=True):
+            if not result.created:
                 report.skipped["codings that repeat another coding exactly"] += 1
                 continue
-            seen.add(key)
-            coding_id = insert_id(
-                conn,
-                CODINGS,
-                document_id=doc_ids[doc.guid],
-                code_id=code_ids[c.code],
-                coder_id=coder_id(c.coder),
-                start=c.start,
-                end=c.end,
-                memo=c.memo,
-                origin="refi",
-                created_at=c.created or utcnow(),
-            )
-            coding_ids.setdefault(c.guid, []).append(coding_id)
+            coding_ids.setdefault(c.guid, []).append(result.id)
             if c.selection:
-                coding_ids.setdefault(c.selection, []).append(coding_id)
+                coding_ids.setdefault(c.selection, []).append(result.id)
             report.codings += 1
     _cases(conn, model, doc_ids, options, report)
     guid_codes = {guid: code_ids[path] for guid, path in model.code_paths.items()}
@@ -274,13 +287,12 @@ def _memo(
     if not note.text.strip():
         report.skipped["empty notes"] += 1
         return
-    insert_id(
-        conn,
-        MEMOS,
-        target_type=where[0],
-        target_id=where[1],
-        coder_id=coder_id(coder),
-        text=note.text,
+    add_memo(
+        ChangeRecorder(conn),
+        where[0],
+        where[1],
+        coder_id(coder),
+        note.text,
         created_at=note.created or utcnow(),
     )
     report.memos += 1

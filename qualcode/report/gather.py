@@ -34,7 +34,7 @@ from qualcode.report.model import (
 )
 from qualcode.report.prevalence import group_values, merged_passages, prevalence
 from qualcode.report.quotes import choose_quotes
-from qualcode.store.models import ATTRIBUTES, CODERS, CODINGS, DOCUMENTS, MEMOS, PROJECT_META
+from qualcode.store.models import ATTRIBUTES, CODERS, CODINGS, DOCUMENTS, MEMOS, PROJECT_META, finished
 from qualcode.store.project import Project
 
 #: How many co-occurring codes or themes a section names.
@@ -135,7 +135,9 @@ def _interviews(conn: Connection, conditions: list[Condition]) -> dict[str, Inte
     cases = case_attributes(conn)
     interviews = {}
     for name, case_id, words in conn.execute(
-        select(DOCUMENTS.c.name, DOCUMENTS.c.case_id, DOCUMENTS.c.word_count).order_by(DOCUMENTS.c.name)
+        select(DOCUMENTS.c.name, DOCUMENTS.c.case_id, DOCUMENTS.c.word_count)
+        .where(finished(DOCUMENTS.c.id))
+        .order_by(DOCUMENTS.c.name)
     ):
         case = cases.get(case_id)
         if case_matches(case, conditions, conn):
@@ -148,9 +150,9 @@ def _interviews(conn: Connection, conditions: list[Condition]) -> dict[str, Inte
 def _code_memos(conn: Connection) -> dict[int, list[str]]:
     memos: dict[int, list[str]] = defaultdict(list)
     for target, coder, text in conn.execute(
-        select(MEMOS.c.target_id, CODERS.c.name, MEMOS.c.text)
+        select(MEMOS.c.code_id, CODERS.c.name, MEMOS.c.text)
         .join(CODERS, CODERS.c.id == MEMOS.c.coder_id)
-        .where(MEMOS.c.target_type == "code")
+        .where(MEMOS.c.code_id.is_not(None))
         .order_by(MEMOS.c.id)
     ):
         memos[target].append(f"{text} ({coder})")

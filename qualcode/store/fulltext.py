@@ -103,6 +103,15 @@ def insert_rows(conn: Connection, rows: Sequence[tuple[int, int, str]]) -> None:
         )
 
 
+def delete_rows(conn: Connection, unit_ids: Sequence[int]) -> None:
+    """Remove the rows of these paragraph units (a few hundred at a time keeps a transaction short)."""
+    for first in range(0, len(unit_ids), _CHUNK):
+        sql = text(f"DELETE FROM {INDEX_TABLE} WHERE rowid IN :ids")
+        conn.execute(
+            sql.bindparams(bindparam("ids", expanding=True)), {"ids": list(unit_ids[first : first + _CHUNK])}
+        )
+
+
 def delete_document(conn: Connection, document_id: int) -> None:
     """Remove a document's rows (call it while the document's units still exist)."""
     # By rowid through the units' (document_id, kind, ordinal) index: a filter on the UNINDEXED
@@ -124,8 +133,12 @@ def indexed_documents(conn: Connection) -> dict[int, int]:
     return {int(doc): int(n) for doc, n in rows}
 
 
+#: Documents whose import is still running (see :mod:`qualcode.ingest.unfinished`): never a hit.
+_UNFINISHED = " AND u.document_id NOT IN (SELECT document_id FROM unfinished_imports)"
+
+
 def _document_filter(documents: Sequence[int] | None) -> str:
-    return "" if documents is None else " AND u.document_id IN :docs"
+    return ("" if documents is None else " AND u.document_id IN :docs") + _UNFINISHED
 
 
 def _params(expression: str, documents: Sequence[int] | None) -> dict[str, object]:
@@ -136,12 +149,16 @@ def _params(expression: str, documents: Sequence[int] | None) -> dict[str, objec
 
 
 def count(conn: Connection, expression: str, documents: Sequence[int] | None = None) -> int:
-    """How many paragraphs match the FTS5 ``expression`` (in ``documents`` if given)."""
+    """How many paragraphs match the FTS5 ``expression`` (in ``documents`` if given).
+
+    Documents still being imported are left out.
+    """
     # The join with units also drops any row whose unit no longer exists, so that the count
     # and the hits agree even on a damaged index.
+    where = _document_filter(documents)
     sql = text(
         f"SELECT count(*) FROM {INDEX_TABLE} AS s JOIN units AS u ON u.id = s.rowid "
-        f"WHERE {INDEX_TABLE} MATCH :q AND u.kind = 'paragraph'{_document_filter(documents)}"
+        f"WHERE {INDEX_TABLE} MATCH :q AND u.kind = 'paragraph'{where}"
     )
     if documents is not None:
         sql = sql.bindparams(bindparam("docs", expanding=True))
@@ -149,17 +166,21 @@ def count(conn: Connection, expression: str, documents: Sequence[int] | None = N
 
 
 def match(
-    conn: Connection, expression: str, limit: int, documents: Sequence[int] | None = None
+    conn: Connection,
+    expression: str,
+    limit: int,
+    documents: Sequence[int] | None = None,
 ) -> list[tuple[int, int]]:
     """``(unit id, document id)`` of the first ``limit`` matching paragraphs.
 
     Ordered by document name, then paragraph number: the order of ``transcripts list``, the
     same for the same project whatever order its files were imported in.
     """
+    where = _document_filter(documents)
     sql = text(
         f"SELECT u.id, u.document_id FROM {INDEX_TABLE} AS s "
         "JOIN units AS u ON u.id = s.rowid JOIN documents AS d ON d.id = u.document_id "
-        f"WHERE {INDEX_TABLE} MATCH :q AND u.kind = 'paragraph'{_document_filter(documents)} "
+        f"WHERE {INDEX_TABLE} MATCH :q AND u.kind = 'paragraph'{where} "
         "ORDER BY d.name, u.ordinal LIMIT :limit"
     )
     if documents is not None:

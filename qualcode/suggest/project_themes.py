@@ -15,10 +15,18 @@ from typing import Any
 from sqlalchemy import select
 
 from qualcode.cases import case_attributes
-from qualcode.codebook import check_code_name, check_sibling_free, next_ordinal, read_codebook, set_meta
+from qualcode.codebook import (
+    check_code_name,
+    check_depth,
+    check_sibling_free,
+    next_ordinal,
+    read_codebook,
+    set_meta,
+)
 from qualcode.errors import NotFound, QualcodeError
-from qualcode.history import ChangeRecorder
-from qualcode.store.models import CODES, PROJECT_META, SUGGESTIONS
+from qualcode.store.changes import ChangeRecorder
+from qualcode.store.codings import add_suggestions
+from qualcode.store.models import CODES, PROJECT_META
 from qualcode.store.project import Project
 from qualcode.suggest.workflow import load_unit_texts, unit_labels
 
@@ -167,6 +175,7 @@ def adopt_theme(
         parent_row = book.resolve(parent) if parent else None
         parent_id = parent_row.id if parent_row else None
         check_sibling_free(book, parent_id, name)
+        check_depth(book, parent_row, None, name)
         rec = ChangeRecorder(conn)
         code_id = rec.insert(
             CODES,
@@ -180,22 +189,26 @@ def adopt_theme(
             .where(UNITS.c.id.in_(theme["units"]))
             .order_by(UNITS.c.document_id, UNITS.c.ordinal)
         ).all()
-        for rank, u in enumerate(units):
-            rec.insert(
-                SUGGESTIONS,
-                document_id=u.document_id,
-                code_id=code_id,
-                start=u.start,
-                end=u.end,
-                unit_kind=u.kind,
-                unit_ordinal=u.ordinal,
-                method="theme",
-                score=1.0,
-                priority=float(rank),
-                reason=json.dumps([theme["label"]], ensure_ascii=False),
-                model_version=f"themes-seed{saved['seed']}-k{saved['k']}",
-                status="pending",
-            )
+        add_suggestions(
+            rec,
+            [
+                {
+                    "document_id": u.document_id,
+                    "code_id": code_id,
+                    "start": u.start,
+                    "end": u.end,
+                    "unit_kind": u.kind,
+                    "unit_ordinal": u.ordinal,
+                    "method": "theme",
+                    "score": 1.0,
+                    "priority": float(rank),
+                    "reason": json.dumps([theme["label"]], ensure_ascii=False),
+                    "model_version": f"themes-seed{saved['seed']}-k{saved['k']}",
+                    "status": "pending",
+                }
+                for rank, u in enumerate(units)
+            ],
+        )
         label = read_codebook(conn).rows[code_id].label
         rec.log(
             coder, "suggest.adopt", f"code:{code_id}", {"theme": number, "code": label, "units": len(units)}

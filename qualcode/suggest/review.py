@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from qualcode.codebook import read_codebook
-from qualcode.coding import ensure_coder
 from qualcode.errors import NotFound, QualcodeError
-from qualcode.history import ChangeRecorder
-from qualcode.store.models import CODINGS, DOCUMENTS, SUGGESTIONS
+from qualcode.store.changes import ChangeRecorder
+from qualcode.store.codings import NewCoding, add_codings, ensure_coder
+from qualcode.store.models import DOCUMENTS, SUGGESTIONS
 from qualcode.store.project import Project
 
 
@@ -138,23 +138,29 @@ def review(
                     f"suggestion {suggestion_id} was already {row.status}; nothing was changed"
                 )
         rec = ChangeRecorder(conn)
-        coder_id = ensure_coder(conn, coder) if accept else None
+        coder_id = ensure_coder(rec, coder) if accept else None
         for suggestion_id in ids:
             row = rows[suggestion_id]
             if not accept:
                 rec.update(SUGGESTIONS, row.id, status="rejected", reviewer=coder)
                 report.rejected.append(row.id)
                 continue
+            assert coder_id is not None
             code_id = other.id if other else row.code_id
-            coding_id = rec.insert(
-                CODINGS,
-                document_id=row.document_id,
-                code_id=code_id,
-                coder_id=coder_id,
-                start=row.start,
-                end=row.end,
-                memo="",
-                origin=f"suggestion:{row.method}",
+            # The write path checks the code is codable and finds a coding the coder already
+            # made of this span by hand, instead of making it twice.
+            (coding,) = add_codings(
+                rec,
+                [
+                    NewCoding(
+                        row.document_id,
+                        code_id,
+                        coder_id,
+                        row.start,
+                        row.end,
+                        origin=f"suggestion:{row.method}",
+                    )
+                ],
             )
             # Coded under another code: the suggested code was wrong for this span, so it is rejected.
             rec.update(
@@ -162,10 +168,11 @@ def review(
                 row.id,
                 status="rejected" if other else "accepted",
                 reviewer=coder,
-                coding_id=coding_id,
+                coding_id=coding.id,
             )
             (report.rejected if other else report.accepted).append(row.id)
-            report.codings.append(coding_id)
+            if coding.created:
+                report.codings.append(coding.id)
         rec.log(
             coder,
             "suggest.accept" if accept else "suggest.reject",

@@ -17,8 +17,9 @@ from sqlalchemy import Connection, select
 
 from qualcode.codebook import read_codebook
 from qualcode.errors import NotFound, QualcodeError
-from qualcode.history import ChangeRecorder
-from qualcode.store.models import CODERS, CODINGS, DOCUMENTS, SUGGESTIONS, UNITS
+from qualcode.store.changes import ChangeRecorder
+from qualcode.store.codings import add_suggestions, delete_suggestions
+from qualcode.store.models import CODERS, CODINGS, DOCUMENTS, SUGGESTIONS, UNITS, finished
 from qualcode.store.project import Project
 
 if TYPE_CHECKING:
@@ -45,9 +46,9 @@ class UnitText:
 def load_unit_texts(conn: Connection, kind: str, documents: Sequence[str] = ()) -> list[UnitText]:
     """Every unit of one kind with its text, in document and unit order."""
     docs = conn.execute(
-        select(
-            DOCUMENTS.c.id, DOCUMENTS.c.name, DOCUMENTS.c.text, DOCUMENTS.c.language, DOCUMENTS.c.case_id
-        ).order_by(DOCUMENTS.c.name)
+        select(DOCUMENTS.c.id, DOCUMENTS.c.name, DOCUMENTS.c.text, DOCUMENTS.c.language, DOCUMENTS.c.case_id)
+        .where(finished(DOCUMENTS.c.id))
+        .order_by(DOCUMENTS.c.name)
     ).all()
     if documents:
         known = {d.name for d in docs}
@@ -175,7 +176,7 @@ def suggest_codes(
                 }
             )
             report.created[method_name] = report.created.get(method_name, 0) + 1
-        rec.insert_many(SUGGESTIONS, rows)
+        add_suggestions(rec, rows)
         if rec.ops:
             rec.log(
                 coder,
@@ -273,7 +274,7 @@ def _withdraw_pending(conn: Connection, rec: ChangeRecorder, method: str) -> int
             select(SUGGESTIONS.c.id).where(SUGGESTIONS.c.status == "pending", SUGGESTIONS.c.method == method)
         ).scalars()
     )
-    rec.delete_many(SUGGESTIONS, ids)
+    delete_suggestions(rec, ids)
     return len(ids)
 
 

@@ -104,9 +104,9 @@ class Session:
             if suggestions:
                 self.suggestions = pending_suggestions(conn, self.document)
             rows = conn.execute(
-                select(MEMOS.c.target_id, func.count())
-                .where(MEMOS.c.target_type == "coding", MEMOS.c.target_id.in_(ids))
-                .group_by(MEMOS.c.target_id)
+                select(MEMOS.c.coding_id, func.count())
+                .where(MEMOS.c.coding_id.in_(ids))
+                .group_by(MEMOS.c.coding_id)
             ).all()
         self.memos = {int(target): int(n) for target, n in rows}
 
