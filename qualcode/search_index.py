@@ -1,8 +1,11 @@
 """Keeping the search index and the lemma vocabulary up to date, and reading the vocabulary.
 
-The importer calls :func:`index_document` inside its write transaction, document removal
-calls :func:`unindex_document` before the units go, migration 2 and :func:`rebuild_index`
-index everything. The SQLite pieces are in :mod:`qualcode.store.fulltext`.
+The importer prepares a document's index rows and vocabulary words before it takes the write
+lock (:func:`index_bodies`, :func:`vocabulary_words`, :func:`new_tokens`, :func:`lemma_pairs`)
+and only inserts them inside its transactions. Everything else that adds documents (REFI-QDA
+import, merge, undo) calls :func:`index_document` inside its write transaction, document
+removal calls :func:`unindex_document` before the units go, migration 2 and
+:func:`rebuild_index` index everything. The SQLite pieces are in :mod:`qualcode.store.fulltext`.
 
 Lemmas are found at import time, for words the vocabulary has not seen yet only, which keeps
 ``--lemma`` searches read-only and fast. On the 3.2-million-word ``.txt`` benchmark the lemmas
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
@@ -29,7 +33,18 @@ from qualcode.text.fold import fold
 if TYPE_CHECKING:
     from qualcode.store.project import Project
 
-__all__ = ["index_all_documents", "index_document", "lemma_forms", "rebuild_index", "unindex_document"]
+__all__ = [
+    "VocabularyWords",
+    "index_all_documents",
+    "index_bodies",
+    "index_document",
+    "lemma_forms",
+    "lemma_pairs",
+    "new_tokens",
+    "rebuild_index",
+    "unindex_document",
+    "vocabulary_words",
+]
 
 
 def lemma_forms(conn: Connection, node: Node) -> Expansions:
@@ -60,15 +75,24 @@ def lemma_forms(conn: Connection, node: Node) -> Expansions:
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
-def _update_vocabulary(conn: Connection, language_tag: str, paragraphs: Sequence[str]) -> None:
-    """Give lemmas to the words of ``paragraphs`` that the vocabulary has not seen yet.
+@dataclass(frozen=True)
+class VocabularyWords:
+    """The words of some paragraphs as the vocabulary sees them (computed without the project)."""
 
-    The vocabulary saturates (most words of a new interview were seen in earlier ones), so
-    after the first few documents this is a set difference and a few inserts.
+    #: The lemmatizer's language (``hbs``, ``en``…).
+    language: str
+    #: Folded token -> the surface forms it was written in (Latin, lower case, diacritics kept).
+    forms: dict[str, set[str]]
+
+
+def vocabulary_words(language_tag: str, paragraphs: Sequence[str]) -> VocabularyWords | None:
+    """The distinct words of ``paragraphs`` for the vocabulary, or None when the language has no lemmas.
+
+    Pure computation: the importer runs it before it takes the write lock.
     """
     language = lemmas.lemma_language(language_tag)
     if language is None or not paragraphs:
-        return
+        return None
     # Distinct words first, then one transliteration and one fold over them joined by "\n":
     # per-word calls cost more than the work itself (both maps keep "\n" and word boundaries).
     chunks = {chunk for paragraph in paragraphs for chunk in paragraph.split()}  # str.split is C-fast
@@ -77,11 +101,31 @@ def _update_vocabulary(conn: Connection, language_tag: str, paragraphs: Sequence
     forms: dict[str, set[str]] = {}  # folded token -> its surface forms
     for surface, token in zip(surfaces, fold("\n".join(surfaces)).split("\n"), strict=True):
         forms.setdefault(token, set()).add(surface)
-    new = sorted(set(forms) - fulltext.known_tokens(conn, language, forms))
-    if not new:
-        return
-    lemma_of = lemmas.lemmatize(sorted({w for token in new for w in forms[token]}), language)
-    fulltext.add_vocabulary(conn, language, ((token, lemma_of[w]) for token in new for w in forms[token]))
+    return VocabularyWords(language, forms)
+
+
+def new_tokens(conn: Connection, words: VocabularyWords) -> list[str]:
+    """The tokens of ``words`` that the vocabulary has not seen yet, sorted (a read)."""
+    return sorted(set(words.forms) - fulltext.known_tokens(conn, words.language, words.forms))
+
+
+def lemma_pairs(words: VocabularyWords, tokens: Sequence[str]) -> list[tuple[str, str]]:
+    """``(token, lemma)`` pairs for ``tokens`` of ``words``, one per surface form (no database).
+
+    The vocabulary saturates (most words of a new interview were seen in earlier ones), so
+    after the first few documents this is a few lookups.
+    """
+    if not tokens:
+        return []
+    lemma_of = lemmas.lemmatize(sorted({w for token in tokens for w in words.forms[token]}), words.language)
+    return sorted({(token, lemma_of[w]) for token in tokens for w in words.forms[token]})
+
+
+def _update_vocabulary(conn: Connection, language_tag: str, paragraphs: Sequence[str]) -> None:
+    """Give lemmas to the words of ``paragraphs`` that the vocabulary has not seen yet."""
+    words = vocabulary_words(language_tag, paragraphs)
+    if words is not None:
+        fulltext.add_vocabulary(conn, words.language, lemma_pairs(words, new_tokens(conn, words)))
 
 
 # --- the index ------------------------------------------------------------------------------
@@ -105,6 +149,11 @@ def _index_form(folded: str) -> str:
     return " ".join(TOKEN_PATTERN.findall(folded))
 
 
+def index_bodies(paragraphs: Sequence[str]) -> list[str]:
+    """The index's body for each paragraph text: folded, in :func:`_index_form` (no database)."""
+    return [_index_form(fold(text)) for text in paragraphs]
+
+
 def index_document(conn: Connection, document_id: int) -> int:
     """Index a document's paragraphs (inside the caller's write transaction); return how many.
 
@@ -121,8 +170,8 @@ def index_document(conn: Connection, document_id: int) -> int:
         .order_by(UNITS.c.ordinal)
     ).all()
     texts = [doc.text[u.start : u.end] for u in units]
-    rows = [(u.id, document_id, _index_form(fold(t))) for u, t in zip(units, texts, strict=True)]
-    fulltext.insert_rows(conn, rows)
+    bodies = index_bodies(texts)
+    fulltext.insert_rows(conn, [(u.id, document_id, b) for u, b in zip(units, bodies, strict=True)])
     _update_vocabulary(conn, doc.language, texts)
     return len(units)
 

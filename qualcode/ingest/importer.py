@@ -1,8 +1,11 @@
-"""Importing transcript files into a project: one file, one transaction.
+"""Importing transcript files into a project, one file after another.
 
-A file is read and analysed completely before the project is touched; then its document,
-units and event are written in a single ``BEGIN IMMEDIATE`` transaction. A file that fails
-at any point leaves the project exactly as it was.
+A file is read and analysed completely before the project's write lock is taken: decoding,
+normalisation, speakers and units, sentences, language, the folded index rows and the lemmas
+of new words. Then :mod:`qualcode.ingest.writer` inserts the document, its units and index
+rows and the event — in short transactions that no reader sees half-done where the project
+allows it, in one transaction otherwise — so that another coder's write never waits long. A
+file that fails at any point leaves the project exactly as it was.
 """
 
 from __future__ import annotations
@@ -16,19 +19,27 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
-
-from qualcode.errors import Conflict, ImportFailed, QualcodeError
+from qualcode.errors import ImportFailed, QualcodeError
 from qualcode.ingest.model import ParsedTranscript, UnitSpan
 from qualcode.ingest.normalize import count_words
 from qualcode.ingest.readers import SUPPORTED_SUFFIXES, read_transcript
 from qualcode.ingest.speakers import compile_speaker_pattern
+from qualcode.ingest.unfinished import discard_unfinished_imports, find_present
 from qualcode.ingest.units import build_units
-from qualcode.search import index_document, unindex_document
-from qualcode.store.events import record_event
-from qualcode.store.models import CASES, CODINGS, DOCUMENTS, UNITS
+from qualcode.ingest.writer import PreparedDocument, insert_units, write_document
+from qualcode.search_index import index_bodies, lemma_pairs, new_tokens, vocabulary_words
 from qualcode.store.project import Project
-from qualcode.store.rows import insert_id
+
+__all__ = [
+    "DEFAULT_MAX_MB",
+    "FOLDER_SKIPS",
+    "ImportOptions",
+    "ImportResult",
+    "collect_paths",
+    "import_file",
+    "import_paths",
+    "insert_units",
+]
 
 #: Files larger than this are refused before they are read (see ``--max-size``).
 DEFAULT_MAX_MB = 64
@@ -122,12 +133,16 @@ def import_paths(
     options: ImportOptions,
     on_result: Callable[[ImportResult], None] | None = None,
 ) -> list[ImportResult]:
-    """Import each file in its own transaction; failures are reported, not raised."""
+    """Import each file on its own (all of it or nothing); failures are reported, not raised.
+
+    First removes what imports killed half-way left behind (documents nobody ever saw).
+    """
     pattern = compile_speaker_pattern(options.speaker_pattern) if options.speaker_pattern else None
     if options.language and not _LANGUAGE_TAG.match(options.language):
         raise QualcodeError(
             f"--language {options.language!r} is not a language tag such as sr-Latn, sr-Cyrl, bs, hr, en"
         )
+    discard_unfinished_imports(project)
     results = []
     for path in paths:
         try:
@@ -150,31 +165,90 @@ def import_paths(
 def import_file(
     project: Project, path: Path, options: ImportOptions, pattern: re.Pattern[str] | None = None
 ) -> ImportResult:
-    """Import one file; on failure raise a :class:`QualcodeError` and write nothing."""
+    """Import one file; on failure raise a :class:`QualcodeError` and write nothing.
+
+    All the work is done before the project's write lock is taken; the writing itself is only
+    inserts (see :mod:`qualcode.ingest.writer`), for a large file in short transactions where
+    the project allows.
+    """
     if path.suffix.lower() in (".qdpx", ".qde"):
         from qualcode.refi.importer import import_refi_file  # a whole project, one transaction
 
         return import_refi_file(project, path, options)
     data = _read_bytes(path, options.max_mb)
     digest = hashlib.sha256(data).hexdigest()
-    name = path.stem
     with project.read() as conn:
-        present = conn.execute(
-            select(DOCUMENTS.c.name).where(DOCUMENTS.c.sha256 == digest)
-        ).scalar_one_or_none()
+        present = find_present(conn, digest)
     if present is not None:
-        return ImportResult(
-            path=str(path), status="present", document=present, message=f"already in the project as {present}"
-        )
+        return _present(path, present)
     parsed = read_transcript(path, data, options.encoding)
     if not parsed.text.strip():
         raise ImportFailed("no text found in the file")
     units = build_units(parsed, pattern)
-    result = _describe(path, name, parsed, units, options)
-    with project.write() as conn:
-        status = _store(conn, digest, parsed, units, result, options)
-    result.status = status
+    result = _describe(path, path.stem, parsed, units, options)
+    doc = _prepare(project, digest, parsed, units, result, options)
+    stored = write_document(project, doc, options.coder, replace=options.replace)
+    if stored.status == "present":  # the same bytes arrived meanwhile, from another import
+        return _present(path, stored.document)
+    result.status = stored.status
+    result.case = stored.case
     return result
+
+
+def _present(path: Path, name: str) -> ImportResult:
+    return ImportResult(
+        path=str(path), status="present", document=name, message=f"already in the project as {name}"
+    )
+
+
+def _prepare(
+    project: Project,
+    digest: str,
+    parsed: ParsedTranscript,
+    units: list[UnitSpan],
+    result: ImportResult,
+    options: ImportOptions,
+) -> PreparedDocument:
+    """Everything the writer inserts, computed now: index rows, lemmas, the event."""
+    paragraphs = sorted((u for u in units if u.kind == "paragraph"), key=lambda u: u.ordinal)
+    texts = [parsed.text[u.start : u.end] for u in paragraphs]
+    language = result.language or ""
+    words = vocabulary_words(language, texts)
+    pairs: list[tuple[str, str]] = []
+    if words is not None:
+        with project.read() as conn:  # which words the vocabulary lacks: a read, no lock
+            new = new_tokens(conn, words)
+        pairs = lemma_pairs(words, new)
+    name = result.document or ""
+    return PreparedDocument(
+        row={
+            "name": name,
+            "sha256": digest,
+            "text": parsed.text,
+            "language": language,
+            "script": result.script or "",
+            "mixed_script": result.mixed_script,
+            "source_format": parsed.source_format,
+            "source_name": Path(result.path).name,
+            "encoding": parsed.encoding,
+            "word_count": result.words,
+        },
+        case=options.case or name,
+        create_case=options.case is not None,
+        units=units,
+        bodies=index_bodies(texts),
+        vocabulary_language=words.language if words is not None else None,
+        vocabulary=pairs,
+        event={
+            "name": name,
+            "sha256": digest,
+            "source": result.path,
+            "format": parsed.source_format,
+            "encoding": parsed.encoding,
+            "units": result.units,
+            "language": result.language,
+        },
+    )
 
 
 def _read_bytes(path: Path, max_mb: float) -> bytes:
@@ -218,97 +292,3 @@ def _describe(
         case=options.case,
         notes=list(parsed.notes),
     )
-
-
-def _store(
-    conn: Connection,
-    digest: str,
-    parsed: ParsedTranscript,
-    units: list[UnitSpan],
-    result: ImportResult,
-    options: ImportOptions,
-) -> str:
-    name = result.document or ""
-    status = "imported"
-    existing = conn.execute(select(DOCUMENTS.c.id).where(DOCUMENTS.c.name == name)).scalar_one_or_none()
-    if existing is not None:
-        if not options.replace:
-            raise Conflict(
-                f"a different document named {name} is already in the project; rename the file, "
-                "or use --replace to replace it"
-            )
-        codings = conn.execute(select(func.count()).where(CODINGS.c.document_id == existing)).scalar_one()
-        if codings:
-            raise Conflict(
-                f"{name} has {codings} coding(s); --replace would lose them, so it is refused. "
-                "Import the new version under another file name instead"
-            )
-        unindex_document(conn, existing)  # while its units still exist
-        conn.execute(delete(DOCUMENTS).where(DOCUMENTS.c.id == existing))
-        status = "replaced"
-    case_id = _case_for(conn, options.case or name, create=options.case is not None)
-    if case_id is not None:
-        result.case = options.case or name
-    doc_id = insert_id(
-        conn,
-        DOCUMENTS,
-        name=name,
-        sha256=digest,
-        text=parsed.text,
-        language=result.language,
-        script=result.script or "",
-        mixed_script=result.mixed_script,
-        source_format=parsed.source_format,
-        source_name=Path(result.path).name,
-        encoding=parsed.encoding,
-        word_count=result.words,
-        case_id=case_id,
-    )
-    insert_units(conn, doc_id, units)
-    index_document(conn, doc_id)
-    record_event(
-        conn,
-        options.coder,
-        f"document.{'replace' if existing else 'import'}",
-        f"document:{doc_id}",
-        {
-            "name": name,
-            "sha256": digest,
-            "source": result.path,
-            "format": parsed.source_format,
-            "encoding": parsed.encoding,
-            "units": result.units,
-            "language": result.language,
-            "case": result.case,
-        },
-    )
-    return status
-
-
-def insert_units(conn: Connection, doc_id: int, units: Sequence[Any]) -> None:
-    """Store a document's units (turns, paragraphs, sentences, cues) in one statement."""
-    if not units:
-        return
-    conn.execute(
-        insert(UNITS),
-        [
-            {
-                "document_id": doc_id,
-                "kind": u.kind,
-                "ordinal": u.ordinal,
-                "start": u.start,
-                "end": u.end,
-                "speaker": u.speaker,
-                "t_start": u.t_start,
-                "t_end": u.t_end,
-            }
-            for u in units
-        ],
-    )
-
-
-def _case_for(conn: Connection, name: str, *, create: bool) -> int | None:
-    case_id = conn.execute(select(CASES.c.id).where(CASES.c.name == name)).scalar_one_or_none()
-    if case_id is None and create:
-        case_id = insert_id(conn, CASES, name=name)
-    return case_id
