@@ -138,6 +138,12 @@ def setup(project_path: Path, seed: int) -> int:
                     other = rng.choice(paragraphs)
                     twin.update(document_id=other.document_id, start=other.start, end=other.end)
                 values.append(twin)
+            # One coding per coder, code and span (the schema's rule): a random twin can land on
+            # a paragraph the second coder already has with that code.
+            unique = {
+                (v["document_id"], v["code_id"], v["coder_id"], v["start"], v["end"]): v for v in values
+            }
+            values = list(unique.values())
             conn.execute(insert(CODINGS_TABLE), values)
     return len(values)
 
