@@ -10,9 +10,11 @@ has, and an emptied cell removes that value.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -20,11 +22,12 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import Conflict, NotFound, QualcodeError
 from qualcode.store.events import record_event
 from qualcode.store.models import ATTRIBUTES, CASE_ATTRIBUTES, CASES, DOCUMENTS, finished
 from qualcode.store.project import Project
 from qualcode.store.rows import insert_id
+from qualcode.text.fold import fold
 
 CASE_COLUMNS = (
     "case",
@@ -69,6 +72,7 @@ class CaseImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     linked: dict[str, str] = field(default_factory=dict)  # document -> case
+    moved: dict[str, str] = field(default_factory=dict)  # document -> the case it was in before
     missing_documents: list[str] = field(default_factory=list)
     attributes: dict[str, str] = field(default_factory=dict)  # name -> type
 
@@ -173,20 +177,46 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+#: The attribute types, narrowest first: a value's type is the first one it fits.
+TYPES = ("integer", "number", "date", "boolean", "text")
+#: What each type accepts, for messages that refuse a value.
+ACCEPTED_FORMS = {
+    "integer": "a whole number such as 14",
+    "number": "a number such as 3.5 or 3,5",
+    "date": "a date such as 2025-03-14 or 14.03.2025.",
+    "boolean": "yes/no, da/ne, true/false or 1/0",
+    "text": "any text",
+}
+
+
 def infer_type(values: list[str]) -> str:
     """The narrowest type all non-empty values fit: integer, number, date, boolean or text."""
     present = [v for v in values if v]
     if not present:
         return "text"
-    if all(_is_integer(v) for v in present):
-        return "integer"
-    if all(_is_integer(v) or (_NUM.match(v) and not _INT.match(v) and _finite(v)) for v in present):
-        return "number"
-    if all(_parse_date(v) for v in present):
-        return "date"
-    if all(v.casefold() in _TRUE | _FALSE for v in present):
-        return "boolean"
-    return "text"
+    return next(t for t in TYPES if all(fits(v, t) for v in present))
+
+
+def fits(value: str, type_: str) -> bool:
+    """Whether a (non-empty) value can be stored as ``type_``: the one test for sheets and `cases set`."""
+    if type_ == "integer":
+        return _is_integer(value)
+    if type_ == "number":
+        return _is_integer(value) or bool(_NUM.match(value) and not _INT.match(value) and _finite(value))
+    if type_ == "date":
+        return _parse_date(value) is not None
+    if type_ == "boolean":
+        return value.casefold() in _TRUE | _FALSE
+    return True
+
+
+def parse_value(value: str, type_: str, attribute: str) -> tuple[str, float | None]:
+    """Canonical text and number of ``value`` as ``type_``, or an error naming the forms it accepts."""
+    if not fits(value, type_):
+        raise QualcodeError(
+            f"{value!r} is not a valid {type_} for {attribute}; it takes {ACCEPTED_FORMS[type_]}"
+        )
+    return typed_value(value, type_)
 
 
 def _is_integer(value: str) -> bool:
@@ -226,14 +256,24 @@ def typed_value(value: str, type_: str) -> tuple[str, float | None]:
     return value, None
 
 
-def import_cases(
-    project: Project,
-    path: Path,
-    coder: str,
-    case_column: str | None = None,
-    document_column: str | None = None,
-) -> CaseImportReport:
-    """Create or update one case per row and link the documents the sheet names."""
+@dataclass
+class _Sheet:
+    """A participants sheet, checked: its rows, the columns that name the case and the document."""
+
+    path: Path
+    rows: list[dict[str, str]]
+    key_col: str
+    doc_col: str | None
+    attr_cols: list[str]
+
+    def links(self) -> dict[str, str]:
+        """Document -> case, for the rows that name a document."""
+        if self.doc_col is None:
+            return {}
+        return {row[self.doc_col]: row[self.key_col] for row in self.rows if row.get(self.doc_col)}
+
+
+def _read_participants(path: Path, case_column: str | None, document_column: str | None) -> _Sheet:
     header, rows = read_sheet(path)
     case_col = _pick_column(header, case_column, CASE_COLUMNS, path, "--case-column")
     doc_col = _pick_column(header, document_column, DOCUMENT_COLUMNS, path, "--document-column")
@@ -245,6 +285,7 @@ def import_cases(
     key_col = case_col or doc_col
     assert key_col is not None
     seen: dict[str, int] = {}
+    seen_docs: dict[str, int] = {}
     for line, row in enumerate(rows, start=2):
         key = row.get(key_col, "")
         if not key:
@@ -254,10 +295,68 @@ def import_cases(
                 f"{path.name}, line {line}: {key!r} appears again (first on line {seen[key]})"
             )
         seen[key] = line
+        doc = row.get(doc_col, "") if doc_col and doc_col != key_col else ""
+        if doc in seen_docs:
+            # A document belongs to one case: two rows naming it would link it to the last one.
+            raise QualcodeError(
+                f"{path.name}, line {line}: the document {doc!r} appears again (first on line "
+                f"{seen_docs[doc]}); a document belongs to one case"
+            )
+        if doc:
+            seen_docs[doc] = line
     attr_cols = [h for h in header if h and h not in (case_col, doc_col)]
+    return _Sheet(path, rows, key_col, doc_col, attr_cols)
+
+
+def sheet_moves(
+    project: Project, path: Path, case_column: str | None = None, document_column: str | None = None
+) -> dict[str, tuple[str, str]]:
+    """The documents importing the sheet would move from one case to another: name -> (from, to)."""
+    sheet = _read_participants(path, case_column, document_column)
+    with project.read() as conn:
+        return _moves(conn, sheet)
+
+
+def _moves(conn: Connection, sheet: _Sheet) -> dict[str, tuple[str, str]]:
+    wanted = sheet.links()
+    if not wanted:
+        return {}
+    current = conn.execute(
+        select(DOCUMENTS.c.name, CASES.c.name)
+        .join(CASES, CASES.c.id == DOCUMENTS.c.case_id)
+        .where(finished(DOCUMENTS.c.id))
+        .order_by(DOCUMENTS.c.name)
+    ).all()
+    return {doc: (case, wanted[doc]) for doc, case in current if doc in wanted and wanted[doc] != case}
+
+
+def import_cases(
+    project: Project,
+    path: Path,
+    coder: str,
+    case_column: str | None = None,
+    document_column: str | None = None,
+    *,
+    relink: bool = False,
+) -> CaseImportReport:
+    """Create or update one case per row and link the documents the sheet names.
+
+    A document the sheet would move from one case to another is moved only with ``relink``;
+    otherwise the import is refused, naming those documents, and nothing is changed.
+    """
+    sheet = _read_participants(path, case_column, document_column)
+    rows, key_col, doc_col, attr_cols = sheet.rows, sheet.key_col, sheet.doc_col, sheet.attr_cols
     types = {col: infer_type([row.get(col, "") for row in rows]) for col in attr_cols}
     report = CaseImportReport(attributes=dict(types))
     with project.write() as conn:
+        moves = _moves(conn, sheet)
+        if moves and not relink:
+            raise Conflict(
+                f"{path.name} would move {len(moves)} document(s) to another case: "
+                + ", ".join(f"{doc} (from {old} to {new})" for doc, (old, new) in moves.items())
+                + "; if that is right, run again with --relink, else correct the sheet; nothing was changed"
+            )
+        report.moved = {doc: old for doc, (old, _) in moves.items()}
         attr_ids = _ensure_attributes(conn, types, path)
         for line, row in enumerate(rows, start=2):
             name = row[key_col]
@@ -279,7 +378,12 @@ def import_cases(
             coder,
             "cases.import",
             f"file:{path.name}",
-            {"created": len(report.created), "updated": len(report.updated), "linked": len(report.linked)},
+            {
+                "created": len(report.created),
+                "updated": len(report.updated),
+                "linked": len(report.linked),
+                "moved": len(report.moved),
+            },
         )
     return report
 
@@ -368,6 +472,209 @@ def _link(conn: Connection, document: str, case: str, report: CaseImportReport) 
     case_id = conn.execute(select(CASES.c.id).where(CASES.c.name == case)).scalar_one()
     conn.execute(update(DOCUMENTS).where(DOCUMENTS.c.id == doc_id).values(case_id=case_id))
     report.linked[document] = case
+
+
+@dataclass
+class AttributeChange:
+    """What `cases set` / `cases unset` changed: one case's value of one attribute, before and after.
+
+    ``before_text`` / ``after_text`` are the canonical stored forms (what ``cases set`` accepts back),
+    ``before`` / ``after`` the typed values as ``cases list --json`` shows them; None: no value.
+    """
+
+    case: str
+    attribute: str
+    type: str
+    before_text: str | None
+    after_text: str | None
+    before: str | int | float | bool | None
+    after: str | int | float | bool | None
+    new_attribute: bool = False
+
+    @property
+    def changed(self) -> bool:
+        """Whether the value is different now."""
+        return self.before_text != self.after_text
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json``."""
+        return {
+            "case": self.case,
+            "attribute": self.attribute,
+            "type": self.type,
+            "before": self.before,
+            "after": self.after,
+            "new_attribute": self.new_attribute,
+            "changed": self.changed,
+            "undoable": False,
+        }
+
+
+def set_attribute(
+    project: Project, case: str, attribute: str, value: str, coder: str, *, new_attribute: bool = False
+) -> AttributeChange:
+    """Give a case a value of an attribute, typed like a sheet's (see :func:`parse_value`).
+
+    An attribute the project does not have yet is added, its type inferred from the value; one
+    whose name is close to an existing attribute's is refused unless ``new_attribute`` (a typo
+    would add a column to every export, and this change is not undoable). Not undone by
+    ``qualcode undo`` (``case_attributes`` has no row id for the change log to name): the
+    result carries the value before, so that it can be set back.
+    """
+    value = value.strip()
+    attribute = attribute.strip()
+    if not value:
+        raise QualcodeError(
+            f"the value is empty; to remove {case}'s value, use `qualcode cases unset {case} {attribute}`"
+        )
+    _check_attribute_name(attribute)
+    with project.write() as conn:
+        case_id = _find_case(conn, case)
+        found = _attribute(conn, attribute)
+        if found is None:
+            close = difflib.get_close_matches(attribute, _attribute_names(conn), n=3)
+            if close and not new_attribute:
+                raise NotFound(
+                    f"no participant attribute {attribute!r}; did you mean {', '.join(close)}? "
+                    f"To add {attribute!r} as a new attribute, add --new-attribute"
+                )
+            type_ = infer_type([value])
+            attr_id = insert_id(conn, ATTRIBUTES, name=attribute, type=type_)
+        else:
+            attr_id, type_ = found
+        text, number = parse_value(value, type_, attribute)
+        change = _change(conn, case_id, attr_id, case, attribute, type_, (text, number))
+        change.new_attribute = found is None
+        if change.changed:
+            conn.execute(_delete_value(case_id, attr_id))
+            conn.execute(
+                insert(CASE_ATTRIBUTES),
+                {"case_id": case_id, "attribute_id": attr_id, "value": text, "number": number},
+            )
+            _log_value_change(conn, coder, "case.set", case_id, change)
+    return change
+
+
+def unset_attribute(project: Project, case: str, attribute: str, coder: str) -> AttributeChange:
+    """Remove a case's value of an attribute (the attribute stays, for the other cases).
+
+    Not undone by ``qualcode undo``: the result carries the value before, to set it back.
+    """
+    with project.write() as conn:
+        case_id = _find_case(conn, case)
+        found = _attribute(conn, attribute)
+        if found is None:
+            names = _attribute_names(conn)
+            close = difflib.get_close_matches(attribute, names, n=3)
+            hint = (
+                f"; did you mean {', '.join(close)}?"
+                if close
+                else f"; attributes: {', '.join(names) or 'none yet'}"
+            )
+            raise NotFound(f"no participant attribute {attribute!r}{hint}")
+        attr_id, type_ = found
+        change = _change(conn, case_id, attr_id, case, attribute, type_, None)
+        if change.changed:
+            conn.execute(_delete_value(case_id, attr_id))
+            _log_value_change(conn, coder, "case.unset", case_id, change)
+    return change
+
+
+def _attribute(conn: Connection, name: str) -> tuple[int, str] | None:
+    """``(id, type)`` of the named attribute, or None."""
+    row = conn.execute(
+        select(ATTRIBUTES.c.id, ATTRIBUTES.c.type).where(ATTRIBUTES.c.name == name)
+    ).one_or_none()
+    return None if row is None else (int(row.id), str(row.type))
+
+
+def _change(
+    conn: Connection,
+    case_id: int,
+    attr_id: int,
+    case: str,
+    attribute: str,
+    type_: str,
+    after: tuple[str, float | None] | None,
+) -> AttributeChange:
+    """The change from the stored value (if any) to ``after`` (canonical text and number; None: no value)."""
+    old = conn.execute(
+        select(CASE_ATTRIBUTES.c.value, CASE_ATTRIBUTES.c.number).where(
+            CASE_ATTRIBUTES.c.case_id == case_id, CASE_ATTRIBUTES.c.attribute_id == attr_id
+        )
+    ).one_or_none()
+    return AttributeChange(
+        case,
+        attribute,
+        type_,
+        before_text=None if old is None else str(old.value),
+        after_text=None if after is None else after[0],
+        before=None if old is None else _python_value(type_, old.value, old.number),
+        after=None if after is None else _python_value(type_, *after),
+    )
+
+
+def _check_attribute_name(name: str) -> None:
+    if not name or any(ch in name for ch in "\r\n\t"):
+        raise QualcodeError(
+            f"{name!r} is not a usable attribute name (it must not be empty or hold a line break)"
+        )
+
+
+def _find_case(conn: Connection, name: str) -> int:
+    case_id = conn.execute(select(CASES.c.id).where(CASES.c.name == name)).scalar_one_or_none()
+    if case_id is None:
+        names = list(conn.execute(select(CASES.c.name).order_by(CASES.c.name)).scalars())
+        close = list(dict.fromkeys(look_alikes(name, names) + difflib.get_close_matches(name, names, n=3)))
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `qualcode cases list` shows the cases"
+        raise NotFound(f"no case named {name!r} in the project{hint}")
+    return int(case_id)
+
+
+#: The slips that name a case wrongly: l/i for 1, o for 0, spaces, _ and - (after folding).
+_LOOK_ALIKE = str.maketrans({"l": "1", "i": "1", "o": "0", " ": None, "_": None, "-": None})
+
+
+def look_alikes(name: str, names: Iterable[str]) -> list[str]:
+    """Those of ``names`` that differ from ``name`` only by a slip: case, diacritics, l/1, O/0, spacing."""
+    # Not difflib: with cases numbered P01…P09, a new P10 is "close" to all of them, which says
+    # nothing; p01, P0l or "Ana Maric" for "Ana Marić" almost surely meant the existing case.
+    key = _look_alike_key(name)
+    return [n for n in names if n != name and _look_alike_key(n) == key]
+
+
+def _look_alike_key(name: str) -> str:
+    return fold(name).translate(_LOOK_ALIKE)
+
+
+def _attribute_names(conn: Connection) -> list[str]:
+    return list(conn.execute(select(ATTRIBUTES.c.name).order_by(ATTRIBUTES.c.id)).scalars())
+
+
+def _delete_value(case_id: int, attr_id: int) -> Any:
+    return delete(CASE_ATTRIBUTES).where(
+        CASE_ATTRIBUTES.c.case_id == case_id, CASE_ATTRIBUTES.c.attribute_id == attr_id
+    )
+
+
+def _log_value_change(
+    conn: Connection, coder: str, action: str, case_id: int, change: AttributeChange
+) -> None:
+    # No "ops": the change log cannot name a case_attributes row (no id), so this event is in the
+    # audit trail, with the value before, but not on the undo stack (qualcode.history._stacks).
+    record_event(
+        conn,
+        coder,
+        action,
+        f"case:{case_id}",
+        {
+            "case": change.case,
+            "attribute": change.attribute,
+            "value": change.after_text,
+            "was": change.before_text,
+            "new_attribute": change.new_attribute,
+        },
+    )
 
 
 def list_cases(project: Project) -> list[CaseSummary]:

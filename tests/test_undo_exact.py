@@ -2,7 +2,10 @@
 undone newest first, give back the project's logical state to the byte (issue 12).
 
 The logical state is every table but the change log (and SQLite's id counters), plus the search
-index's rows: a document that comes back must be found by search again.
+index's rows: a document that comes back must be found by search again. The lemma vocabulary is
+left out on purpose: it is a grow-only cache of word -> lemma pairs learnt from the texts (a
+document re-indexed in another language teaches it words), and a word no paragraph holds
+matches nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from qualcode.agreement.reconcile import reconcile
 from qualcode.codebook import add_code, delete_code, load_codebook, merge_codes, move_code, rename_code
 from qualcode.codebook_files import CodebookSpec, CodeSpec
 from qualcode.coding import Selector, add_memo, apply_code, remove_code, set_important
-from qualcode.documents import remove_document
+from qualcode.documents import remove_document, rename_document, set_document
 from qualcode.errors import QualcodeError
 from qualcode.history import history, undo
 from qualcode.ingest.importer import ImportOptions, import_paths
@@ -84,7 +87,7 @@ def logical_state(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             name
             for (name,) in raw.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                "AND name NOT LIKE 'search_index%' AND name != 'events' ORDER BY name"
+                "AND name NOT LIKE 'search_index%' AND name NOT IN ('events', 'search_vocab') ORDER BY name"
             )
         ]
         state = {t: raw.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall() for t in tables}
@@ -121,6 +124,10 @@ ACTIONS: dict[str, Action] = {
     "accept": lambda p, c, n: review(p, [1 + n % 3], c, accept=True),
     "reject": lambda p, c, n: review(p, [1 + n % 3], c, accept=False),
     "remove-doc": lambda p, c, n: remove_document(p, DOCS[n % 2], c, force=True),
+    "rename-doc": lambda p, c, n: rename_document(p, DOCS[n % 2], f"renamed {n}", c),
+    "set-doc": lambda p, c, n: set_document(
+        p, DOCS[n % 2], c, language=("hr", "bs", "en")[n % 3], case=f"P{n % 3}"
+    ),
     "load": lambda p, c, n: load_codebook(
         p,
         CodebookSpec(codes=[CodeSpec("Theme B", definition=f"v{n}", children=[CodeSpec(f"Loaded {n % 2}")])]),

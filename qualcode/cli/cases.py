@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -15,8 +17,12 @@ from qualcode.cli._common import (
     coder,
     open_project,
     print_json,
+    stderr,
     stdout,
 )
+
+if TYPE_CHECKING:
+    from qualcode.cases import AttributeChange
 
 app = typer.Typer(
     help="Participants (cases) and their attributes: role, institution, city, country…", no_args_is_help=True
@@ -38,18 +44,37 @@ def import_cases_cli(
             help="Column with the document name [default: document, transcript, file…].", show_default=False
         ),
     ] = None,
+    relink: Annotated[
+        bool,
+        typer.Option(
+            "--relink", help="Move documents the sheet puts in another case than now, without asking."
+        ),
+    ] = False,
     project: ProjectOption = None,
     coder_: CoderOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Create or update cases from a sheet and link the documents it names.
 
-    Not undone by `qualcode undo`: to go back, import the earlier sheet again.
+    A document the sheet would move from one case to another is moved only after you confirm at
+    the prompt (in a script: --relink); without either, nothing is changed. Not undone by
+    `qualcode undo`: to go back, import the earlier sheet again.
     """
-    from qualcode.cases import import_cases
+    from qualcode.cases import import_cases, sheet_moves
 
     with open_project(project) as proj:
-        report = import_cases(proj, file, coder(coder_), case_column, document_column)
+        if not relink and _at_terminal():
+            moves = sheet_moves(proj, file, case_column, document_column)
+            if moves:
+                err = stderr()
+                err.print(f"{file.name} moves {len(moves)} document(s) to another case:", markup=False)
+                for doc, (old, new) in moves.items():
+                    err.print(f"  {doc}: from {old} to {new}", markup=False)
+                if not typer.confirm("Move them?", default=False, err=True):
+                    err.print("Nothing was changed.")
+                    raise typer.Exit(1)
+                relink = True
+        report = import_cases(proj, file, coder(coder_), case_column, document_column, relink=relink)
     if json_:
         print_json(report.to_dict())
         return
@@ -59,6 +84,12 @@ def import_cases_cli(
         f"{len(report.unchanged)} unchanged; {len(report.linked)} document(s) linked."
     )
     out.print("Attributes: " + ", ".join(f"{n} ({t})" for n, t in report.attributes.items()), markup=False)
+    if report.moved:
+        out.print(
+            "Moved to another case: "
+            + ", ".join(f"{doc} (was {old}, now {report.linked[doc]})" for doc, old in report.moved.items()),
+            markup=False,
+        )
     out.print("(`qualcode undo` does not undo a sheet import: import the earlier sheet again to go back.)")
     if report.missing_documents:
         out.print(
@@ -87,3 +118,144 @@ def list_cases_cli(project: ProjectOption = None, json_: JsonOption = False) -> 
     for c in cases:
         table.add_row(c.name, ", ".join(c.documents), *(str(c.attributes.get(n, "")) for n in names))
     stdout().print(table)
+
+
+def _at_terminal() -> bool:
+    """Whether a person can answer a question (tests replace this to answer at a 'terminal')."""
+    return sys.stdin.isatty()
+
+
+CaseArgument = Annotated[str, typer.Argument(help="Case name (see `cases list`).", show_default=False)]
+AttributeArgument = Annotated[str, typer.Argument(help="Attribute name.", show_default=False)]
+DocumentArgument = Annotated[
+    str, typer.Argument(help="Document name (see `transcripts list`).", show_default=False)
+]
+
+
+@app.command("set")
+def set_cli(
+    case: CaseArgument,
+    attribute: AttributeArgument,
+    value: Annotated[str, typer.Argument(help="The value, in a form the attribute's type accepts.")],
+    new_attribute: Annotated[
+        bool,
+        typer.Option(
+            "--new-attribute", help="Add the attribute even though its name is close to an existing one."
+        ),
+    ] = False,
+    project: ProjectOption = None,
+    coder_: CoderOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Set a case's value of an attribute; NOT undone by `qualcode undo` (the old value is printed).
+
+    The value is read as the attribute's type: integer, number (3.5 or 3,5), date (2025-03-14 or
+    14.03.2025.), boolean (yes/no, da/ne) or text; a new attribute takes the type of its first value.
+    """
+    from qualcode.cases import set_attribute
+
+    with open_project(project) as proj:
+        change = set_attribute(proj, case, attribute, value, coder(coder_), new_attribute=new_attribute)
+    if json_:
+        print_json(change.to_dict())
+        return
+    out = stdout()
+    if not change.changed:
+        out.print(f"{case} already has {attribute} {change.after_text}; nothing changed.", markup=False)
+        return
+    was = change.before_text if change.before_text is not None else "none"
+    new = f"; {attribute} is a new {change.type} attribute" if change.new_attribute else ""
+    out.print(f"{case}: {attribute} {change.after_text} (was {was}{new}).", markup=False)
+    _print_way_back(change, project)
+
+
+@app.command("unset")
+def unset_cli(
+    case: CaseArgument,
+    attribute: AttributeArgument,
+    project: ProjectOption = None,
+    coder_: CoderOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Remove a case's value of an attribute; NOT undone by `qualcode undo` (the old value is printed)."""
+    from qualcode.cases import unset_attribute
+
+    with open_project(project) as proj:
+        change = unset_attribute(proj, case, attribute, coder(coder_))
+    if json_:
+        print_json(change.to_dict())
+        return
+    out = stdout()
+    if not change.changed:
+        out.print(f"{case} has no {attribute} value; nothing changed.", markup=False)
+        return
+    out.print(f"{case}: {attribute} removed (was {change.before_text}).", markup=False)
+    _print_way_back(change, project)
+
+
+def _print_way_back(change: AttributeChange, project: Path | None) -> None:
+    """The command that puts the value back: `undo` cannot (case_attributes rows have no id to log)."""
+    if change.before_text is None:
+        command, args = "unset", [change.case, change.attribute]
+    else:
+        command, args = "set", [change.case, change.attribute, change.before_text]
+    words = ["qualcode", "cases", command, *args]
+    if project is not None:
+        words += ["-p", str(project)]
+    if any(a.startswith("-") for a in args):  # -3 would be read as an option: options first, then --
+        words = ["qualcode", "cases", command, *words[3 + len(args) :], "--", *args]
+    stdout().print(
+        "`qualcode undo` does not reverse this; to go back: " + " ".join(_shell_word(w) for w in words),
+        markup=False,
+    )
+
+
+_PLAIN_WORD = re.compile(r"[\w.,:+@%/=-]+")
+
+
+def _shell_word(word: str) -> str:
+    """A word as typed at a prompt: double-quoted when it holds spaces or symbols (bash, PowerShell, cmd)."""
+    return word if _PLAIN_WORD.fullmatch(word) else '"' + word.replace('"', '\\"') + '"'
+
+
+@app.command("link")
+def link_cli(
+    case: Annotated[str, typer.Argument(help="Case name; a new name creates the case.", show_default=False)],
+    document: DocumentArgument,
+    project: ProjectOption = None,
+    coder_: CoderOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Link a transcript to a case (moving it from the case it is in); `qualcode undo` reverts it.
+
+    A case that does not exist yet is created and the output says so, with any existing case it
+    looks like (p01 or P0l for P01); `qualcode undo` removes it again.
+    """
+    from qualcode.cli.transcripts import print_document_change
+    from qualcode.documents import set_document
+
+    with open_project(project) as proj:
+        change = set_document(proj, document, coder(coder_), case=case, action="case.link")
+    if json_:
+        print_json(change.to_dict())
+    else:
+        print_document_change(change, f"case {case}")
+
+
+@app.command("unlink")
+def unlink_cli(
+    document: DocumentArgument,
+    project: ProjectOption = None,
+    coder_: CoderOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Take a transcript out of its case (the case stays); `qualcode undo` reverts it."""
+    from qualcode.cli.transcripts import print_document_change
+    from qualcode.documents import set_document
+
+    with open_project(project) as proj:
+        change = set_document(proj, document, coder(coder_), no_case=True, action="case.unlink")
+    if json_:
+        print_json(change.to_dict())
+    else:
+        print_document_change(change, "no case")
