@@ -25,7 +25,17 @@ from sqlalchemy import Connection, func, select, tuple_
 from qualcode.errors import NotFound, QualcodeError
 from qualcode.store import fulltext
 from qualcode.store.changes import ChangeRecorder
-from qualcode.store.models import CODERS, CODES, CODINGS, DOCUMENTS, MEMO_TARGETS, MEMOS, SUGGESTIONS, UNITS
+from qualcode.store.models import (
+    CODERS,
+    CODES,
+    CODINGS,
+    DOCUMENTS,
+    MEMO_TARGETS,
+    MEMOS,
+    SUGGESTIONS,
+    UNITS,
+    utcnow,
+)
 
 _CHUNK = 500
 
@@ -75,25 +85,20 @@ def add_codings(rec: ChangeRecorder, codings: Sequence[NewCoding]) -> list[Codin
     for coding in codings:
         if coding.key not in found and coding.key not in pending:
             pending[coding.key] = len(new)
-            row = {
-                "document_id": coding.document_id,
-                "code_id": coding.code_id,
-                "coder_id": coding.coder_id,
-                "start": coding.start,
-                "end": coding.end,
-                "memo": coding.memo,
-                "origin": coding.origin,
-                "important": coding.important,
-            }
-            if coding.created_at is not None:
-                row["created_at"] = coding.created_at
-            new.append(row)
-    # insert_many needs one set of columns: rows with and without a given time go separately.
-    ids: list[int] = [0] * len(new)
-    for timed in (False, True):
-        batch = [i for i, row in enumerate(new) if ("created_at" in row) == timed]
-        for i, row_id in zip(batch, rec.insert_many(CODINGS, [new[i] for i in batch]), strict=True):
-            ids[i] = row_id
+            new.append(
+                {
+                    "document_id": coding.document_id,
+                    "code_id": coding.code_id,
+                    "coder_id": coding.coder_id,
+                    "start": coding.start,
+                    "end": coding.end,
+                    "memo": coding.memo,
+                    "origin": coding.origin,
+                    "important": coding.important,
+                    "created_at": coding.created_at or utcnow(),
+                }
+            )
+    ids = rec.insert_many(CODINGS, new)
     made = {key: ids[index] for key, index in pending.items()}
     results = []
     reported: set[tuple[int, int, int, int, int]] = set()
