@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -23,6 +24,31 @@ def project_snapshot(path: Path) -> list[str]:
         return [*conn.iterdump(), str(conn.execute("PRAGMA user_version").fetchone()[0])]
     finally:
         conn.close()
+
+
+def logical_state(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table but the change log, and the search index's rows, in a fixed order.
+
+    What undo must give back byte for byte. The lemma vocabulary is left out on purpose: it is a
+    grow-only cache of word -> lemma pairs learnt from the texts (a document re-indexed in
+    another language teaches it words), and a word no paragraph holds matches nothing.
+    """
+    raw = sqlite3.connect(path)
+    try:
+        tables = [
+            name
+            for (name,) in raw.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND name NOT LIKE 'search_index%' AND name NOT IN ('events', 'search_vocab') ORDER BY name"
+            )
+        ]
+        state = {t: raw.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall() for t in tables}
+        state["search_index"] = raw.execute(
+            "SELECT rowid, body, document_id FROM search_index ORDER BY rowid"
+        ).fetchall()
+        return state
+    finally:
+        raw.close()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -21,30 +20,10 @@ from qualcode.history import undo
 from qualcode.ingest.importer import ImportOptions, import_paths
 from qualcode.search import search
 from qualcode.store.project import Project
-from tests.conftest import project_snapshot
+from tests.conftest import logical_state, project_snapshot
 
 #: Not the coder who built the `coded` fixture, so that `undo` reaches only these tests' changes.
 CODER = "bea"
-
-
-def logical_state(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table but the change log, and the search index's rows, in a fixed order."""
-    raw = sqlite3.connect(path)
-    try:
-        tables = [
-            name
-            for (name,) in raw.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                "AND name NOT LIKE 'search_index%' AND name != 'events' ORDER BY name"
-            )
-        ]
-        state = {t: raw.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall() for t in tables}
-        state["search_index"] = raw.execute(
-            "SELECT rowid, body, document_id FROM search_index ORDER BY rowid"
-        ).fetchall()
-        return state
-    finally:
-        raw.close()
 
 
 def qc(runner: CliRunner, project: Project, *args: str) -> Result:

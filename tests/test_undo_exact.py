@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -34,6 +32,7 @@ from qualcode.store.models import SUGGESTIONS
 from qualcode.store.project import Project, init_project, open_project
 from qualcode.suggest.review import review
 from qualcode.suggest.workflow import suggest_codes
+from tests.conftest import logical_state
 
 SAMPLE = Path(__file__).resolve().parent.parent / "transcripts"
 DOCS = ("sr01_socijalna_radnica_nis", "en03_misdemeanour_judge_banja_luka")
@@ -77,26 +76,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 ],
             )
     return path
-
-
-def logical_state(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table except the change log, and the search index, in a fixed order."""
-    raw = sqlite3.connect(path)
-    try:
-        tables = [
-            name
-            for (name,) in raw.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                "AND name NOT LIKE 'search_index%' AND name NOT IN ('events', 'search_vocab') ORDER BY name"
-            )
-        ]
-        state = {t: raw.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall() for t in tables}
-        state["search_index"] = raw.execute(
-            "SELECT rowid, body, document_id FROM search_index ORDER BY rowid"
-        ).fetchall()
-        return state
-    finally:
-        raw.close()
 
 
 Action = Callable[[Project, str, int], object]
