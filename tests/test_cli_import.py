@@ -384,3 +384,79 @@ def test_demo_builds_the_sample_project(tmp_path: Path, runner: CliRunner) -> No
     )
     assert len(listed) == 8
     assert all(d["case"] for d in listed)
+
+
+# --- Issue 13: what a folder import passes over, and what it lists as not imported ----------
+
+_DOC_ADVICE = (
+    "cannot import .doc: legacy Word 97-2003 .doc files cannot be read; open it in Word or LibreOffice "
+    "and save it as .docx (or run `soffice --headless --convert-to docx FILE.doc`), then import the .docx"
+)
+
+
+def test_folder_import_passes_over_read_me_files(study: Path, runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "study"
+    folder.mkdir()
+    (folder / "int01.txt").write_bytes((SAMPLE / "en03_misdemeanour_judge_banja_luka.txt").read_bytes())
+    docx = (SAMPLE / "en01_io_programme_officer_belgrade.docx").read_bytes()
+    (folder / "Readme - Interviews.docx").write_bytes(docx)
+    notes = ("Readme_intervjui.txt", "PROČITAJ.txt", "procitaj me.txt", "README.md", "Прочитајте.txt")
+    for i, name in enumerate(notes):
+        (folder / name).write_text(f"I: Ovo nije intervju {i}.\n\nR: Tačno.\n", encoding="utf-8")
+    # Names that only begin like "read" are interviews.
+    (folder / "Pročitana pisma.txt").write_text("I: Pisma?\n\nR: Pročitana.\n", encoding="utf-8")
+    (folder / "readers_club.txt").write_text("I: Klub?\n\nR: Čitalački.\n", encoding="utf-8")
+    rows = _import_json(runner, study, str(folder))
+    assert [(Path(str(r["path"])).name, r["status"]) for r in rows] == [
+        ("Pročitana pisma.txt", "imported"),
+        ("int01.txt", "imported"),
+        ("readers_club.txt", "imported"),
+    ]
+
+
+def test_folder_of_read_me_files_only_names_them(study: Path, runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "README.md").write_text("# Study\n", encoding="utf-8")
+    (folder / "PROČITAJ.txt").write_text("Uputstvo.\n", encoding="utf-8")
+    before = project_snapshot(study)
+    result = runner.invoke(app, ["import", str(folder), "-p", str(study)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: no transcripts in the folder {folder} (looked for .docx, .md, .odt, .pdf, .sbv, .srt, "
+        ".text, .txt, .vtt; passed over: PROČITAJ.txt, README.md); name a file to import it anyway\n"
+    )
+    assert project_snapshot(study) == before
+
+
+def test_legacy_doc_in_a_folder_is_listed_as_not_imported(
+    study: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "int01.txt").write_bytes((SAMPLE / "en03_misdemeanour_judge_banja_luka.txt").read_bytes())
+    (folder / "int02.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)  # an OLE header
+    (folder / "~$int02.doc").write_bytes(b"lock")  # Word's lock file: passed over
+    result = runner.invoke(app, ["import", str(folder), "-p", str(study), "--json"])
+    assert result.exit_code == 1
+    rows = json.loads(result.stdout)
+    assert [(Path(r["path"]).name, r["status"], r["message"]) for r in rows] == [
+        ("int01.txt", "imported", ""),
+        ("int02.doc", "failed", _DOC_ADVICE),
+    ]
+    assert result.stderr == f"Error: {(folder / 'int02.doc').resolve()}: {_DOC_ADVICE}\n"
+
+
+def test_folder_holding_only_a_doc_names_it(study: Path, runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "Intervju Niš.DOC").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    before = project_snapshot(study)
+    result = runner.invoke(app, ["import", str(folder), "-p", str(study), "--json"])
+    assert result.exit_code == 1
+    assert [(Path(r["path"]).name, r["status"], r["message"]) for r in json.loads(result.stdout)] == [
+        ("Intervju Niš.DOC", "failed", _DOC_ADVICE)
+    ]
+    assert result.stderr == f"Error: {(folder / 'Intervju Niš.DOC').resolve()}: {_DOC_ADVICE}\n"
+    assert project_snapshot(study) == before

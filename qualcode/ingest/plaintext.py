@@ -10,15 +10,21 @@ from qualcode.ingest.encoding import decode_bytes
 from qualcode.ingest.model import Block, ParsedTranscript
 from qualcode.ingest.normalize import normalize_text
 from qualcode.ingest.speakers import TAB_LABEL
-from qualcode.ingest.zoom import looks_like_zoom_text, parse_zoom_text
+from qualcode.ingest.zoom import looks_like_zoom_chat, looks_like_zoom_text, parse_zoom_chat, parse_zoom_text
+
+#: Hard-wrapped paragraphs in the corpus average 2 to 6 lines; an NVivo export of YouTube comments
+#: (one field a line, ten blank lines in 15,000 lines) averages 1,400.
+WRAPPED_LINES_PER_BLOCK = 30
 
 
 def read_plain_text(data: bytes, path: Path, encoding: str | None = None) -> ParsedTranscript:
-    """Decode, normalise and split into paragraphs; Zoom's text transcripts become timed turns."""
+    """Decode, normalise and split into paragraphs; Zoom's transcripts and chats become timed turns."""
     decoded = decode_bytes(data, encoding)
     text = normalize_text(decoded.text)
     if looks_like_zoom_text(text):
         return parse_zoom_text(text, decoded.encoding)
+    if looks_like_zoom_chat(text):
+        return parse_zoom_chat(text, decoded.encoding)
     parsed = ParsedTranscript(
         text=text,
         paragraphs=split_paragraphs(text),
@@ -36,7 +42,9 @@ def split_paragraphs(text: str) -> list[Block]:
 
     Blank-line-separated blocks are paragraphs (hard-wrapped transcripts keep a paragraph's
     lines together). A text without blank lines, or whose lines are long and blocks few,
-    was saved one paragraph per line (Word's "Save as plain text") and each line counts.
+    was saved one paragraph per line (Word's "Save as plain text") and each line counts; so
+    does one whose blocks hold more than :data:`WRAPPED_LINES_PER_BLOCK` lines on average (an
+    export with one field a line and a blank line now and then, not a hard-wrapped paragraph).
     """
     lines = [
         (start + len(line) - len(line.lstrip()), start + len(line.rstrip()))
@@ -47,7 +55,11 @@ def split_paragraphs(text: str) -> list[Block]:
         return []
     blocks = _blocks(text)
     median = statistics.median(end - start for start, end in lines)
-    if "\n\n" not in text or (len(blocks) * 5 < len(lines) and median > 100):
+    if (
+        "\n\n" not in text
+        or len(blocks) * WRAPPED_LINES_PER_BLOCK < len(lines)
+        or (len(blocks) * 5 < len(lines) and median > 100)
+    ):
         return [Block(start, end) for start, end in lines]
     return blocks
 

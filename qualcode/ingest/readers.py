@@ -12,12 +12,15 @@ SUBTITLE_SUFFIXES = frozenset({".vtt", ".srt", ".sbv"})
 #: Every extension `qualcode import` reads, and the ones a folder import picks up.
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | SUBTITLE_SUFFIXES | {".docx", ".odt", ".pdf"}
 
+#: Formats qualcode cannot read but that surely hold a document: a folder import lists them as not
+#: imported, each with the advice below, instead of passing over an interview in silence.
 _ADVICE = {
     ".doc": "legacy Word 97-2003 .doc files cannot be read; open it in Word or LibreOffice and save it as "
     ".docx (or run `soffice --headless --convert-to docx FILE.doc`), then import the .docx",
     ".rtf": "save the file as .docx or .txt (UTF-8) and import that",
     ".pages": "export the file from Pages as .docx and import that",
 }
+CONVERTIBLE_SUFFIXES = frozenset(_ADVICE)
 
 
 def read_transcript(path: Path, data: bytes, encoding: str | None = None) -> ParsedTranscript:

@@ -9,6 +9,9 @@ Rules (documented in the README):
 - Consecutive paragraphs of one speaker form one turn.
 - Text before the first label (a header with the interview code and date) belongs to no
   turn. A document without any speaker label gets one turn per paragraph, with no speaker.
+- A role in brackets after a name (``Čedomir (istraživač):``, or a subtitle voice ``<v Đurđa
+  (tužiteljka)>``) is not part of the speaker: every unit's speaker is the name, and the role is
+  kept, as written, in :attr:`TranscriptUnits.roles`.
 - Sentences are split inside paragraphs, never across them.
 - In timed transcripts every unit takes its times from the cues it overlaps.
 """
@@ -17,35 +20,70 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from qualcode.ingest.model import Block, ParsedTranscript, UnitSpan
-from qualcode.ingest.speakers import LabelHit, find_labels
+from qualcode.ingest.speakers import LabelHit, find_labels, split_role
 from qualcode.text.sentences import split_sentences
+
+
+@dataclass
+class TranscriptUnits:
+    """What the unit builder finds: the units, and the role written after each speaker's name."""
+
+    units: list[UnitSpan]
+    #: Speaker name -> the role in brackets after it, as first written (``"Đurđa": "tužiteljka"``).
+    roles: dict[str, str] = field(default_factory=dict)
 
 
 def build_units(parsed: ParsedTranscript, speaker_pattern: re.Pattern[str] | None = None) -> list[UnitSpan]:
     """All units of a transcript, numbered from 1 within each kind, in document order."""
+    return build_transcript_units(parsed, speaker_pattern).units
+
+
+def build_transcript_units(
+    parsed: ParsedTranscript, speaker_pattern: re.Pattern[str] | None = None
+) -> TranscriptUnits:
+    """The units of a transcript (see :func:`build_units`) and the speakers' bracketed roles."""
+    roles: dict[str, str] = {}
+    cues = parsed.cues
     if parsed.speakers_from_format:
-        paragraphs = [b for b in parsed.paragraphs if b.end > b.start]
+        paragraphs = [_split_speaker(b, roles) for b in parsed.paragraphs if b.end > b.start]
+        cues = [_split_speaker(c, {}) for c in cues]
         labelled = any(b.speaker for b in paragraphs)
     else:
-        hits = find_labels(parsed.text, speaker_pattern)
+        spans = [(b.start, b.end) for b in parsed.paragraphs]
+        hits = find_labels(parsed.text, speaker_pattern, spans)
+        for hit in hits:
+            if hit.role is not None:
+                roles.setdefault(hit.speaker, hit.role)
         paragraphs = _attach_speakers(parsed.text, parsed.paragraphs, hits)
         labelled = bool(hits)
     units = _number("paragraph", paragraphs)
     units += _number("turn", _turns(paragraphs, labelled))
     units += _number("sentence", _sentences(parsed.text, paragraphs))
-    if parsed.cues:
-        cue_starts = [c.start for c in parsed.cues]
-        units = [_timed(u, parsed.cues, cue_starts) for u in units]
-        units += _number("cue", parsed.cues)
-    return units
+    if cues:
+        cue_starts = [c.start for c in cues]
+        units = [_timed(u, cues, cue_starts) for u in units]
+        units += _number("cue", cues)
+    return TranscriptUnits(units, roles)
+
+
+def _split_speaker(block: Block, roles: dict[str, str]) -> Block:
+    """A block whose format-given speaker is ``Name (role)``, with the name as its speaker."""
+    if block.speaker is None:
+        return block
+    name, role = split_role(block.speaker)
+    if role is not None:
+        roles.setdefault(name, role)
+    return replace(block, speaker=name)
 
 
 def _attach_speakers(text: str, paragraphs: list[Block], hits: list[LabelHit]) -> list[Block]:
     by_line = {hit.line_start: hit for hit in hits}
-    starts = sorted(by_line)
+    # A paragraph starts at its first letter, an indented label's line before it: key both.
+    by_line.update({_indent_end(text, hit.line_start): hit for hit in hits})
+    starts = sorted(hit.line_start for hit in hits)
     result: list[Block] = []
     speaker: str | None = None
     for para in _split_at_labels(paragraphs, starts):
@@ -58,6 +96,12 @@ def _attach_speakers(text: str, paragraphs: list[Block], hits: list[LabelHit]) -
             result.append(Block(hit.content_start, para.end, speaker))
         # else: the label stands alone; the speaker carries to the next paragraph.
     return result
+
+
+def _indent_end(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    return pos
 
 
 def _split_at_labels(paragraphs: list[Block], label_starts: list[int]) -> list[Block]:
