@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from qualcode.errors import Conflict, NotFound, QualcodeError
+from qualcode.store.changes import ChangeRecorder
 from qualcode.store.events import record_event
 from qualcode.store.models import ATTRIBUTES, CASE_ATTRIBUTES, CASES, DOCUMENTS, finished
 from qualcode.store.project import Project
@@ -506,7 +507,7 @@ class AttributeChange:
             "after": self.after,
             "new_attribute": self.new_attribute,
             "changed": self.changed,
-            "undoable": False,
+            "undoable": True,
         }
 
 
@@ -517,9 +518,7 @@ def set_attribute(
 
     An attribute the project does not have yet is added, its type inferred from the value; one
     whose name is close to an existing attribute's is refused unless ``new_attribute`` (a typo
-    would add a column to every export, and this change is not undoable). Not undone by
-    ``qualcode undo`` (``case_attributes`` has no row id for the change log to name): the
-    result carries the value before, so that it can be set back.
+    would add a column to every export). One undoable event, the new attribute included.
     """
     value = value.strip()
     attribute = attribute.strip()
@@ -529,6 +528,7 @@ def set_attribute(
         )
     _check_attribute_name(attribute)
     with project.write() as conn:
+        rec = ChangeRecorder(conn)
         case_id = _find_case(conn, case)
         found = _attribute(conn, attribute)
         if found is None:
@@ -539,26 +539,26 @@ def set_attribute(
                     f"To add {attribute!r} as a new attribute, add --new-attribute"
                 )
             type_ = infer_type([value])
-            attr_id = insert_id(conn, ATTRIBUTES, name=attribute, type=type_)
+            attr_id = rec.insert(ATTRIBUTES, name=attribute, type=type_)
         else:
             attr_id, type_ = found
         text, number = parse_value(value, type_, attribute)
         change = _change(conn, case_id, attr_id, case, attribute, type_, (text, number))
         change.new_attribute = found is None
         if change.changed:
-            conn.execute(_delete_value(case_id, attr_id))
-            conn.execute(
-                insert(CASE_ATTRIBUTES),
-                {"case_id": case_id, "attribute_id": attr_id, "value": text, "number": number},
-            )
-            _log_value_change(conn, coder, "case.set", case_id, change)
+            row_id = _value_id(conn, case_id, attr_id)
+            if row_id is None:
+                rec.insert(CASE_ATTRIBUTES, case_id=case_id, attribute_id=attr_id, value=text, number=number)
+            else:
+                rec.update(CASE_ATTRIBUTES, row_id, value=text, number=number)
+            _log_value_change(rec, coder, "case.set", case_id, change)
     return change
 
 
 def unset_attribute(project: Project, case: str, attribute: str, coder: str) -> AttributeChange:
     """Remove a case's value of an attribute (the attribute stays, for the other cases).
 
-    Not undone by ``qualcode undo``: the result carries the value before, to set it back.
+    One undoable event.
     """
     with project.write() as conn:
         case_id = _find_case(conn, case)
@@ -574,9 +574,11 @@ def unset_attribute(project: Project, case: str, attribute: str, coder: str) -> 
             raise NotFound(f"no participant attribute {attribute!r}{hint}")
         attr_id, type_ = found
         change = _change(conn, case_id, attr_id, case, attribute, type_, None)
-        if change.changed:
-            conn.execute(_delete_value(case_id, attr_id))
-            _log_value_change(conn, coder, "case.unset", case_id, change)
+        row_id = _value_id(conn, case_id, attr_id)
+        if change.changed and row_id is not None:
+            rec = ChangeRecorder(conn)
+            rec.delete(CASE_ATTRIBUTES, row_id)
+            _log_value_change(rec, coder, "case.unset", case_id, change)
     return change
 
 
@@ -651,19 +653,20 @@ def _attribute_names(conn: Connection) -> list[str]:
     return list(conn.execute(select(ATTRIBUTES.c.name).order_by(ATTRIBUTES.c.id)).scalars())
 
 
-def _delete_value(case_id: int, attr_id: int) -> Any:
-    return delete(CASE_ATTRIBUTES).where(
-        CASE_ATTRIBUTES.c.case_id == case_id, CASE_ATTRIBUTES.c.attribute_id == attr_id
-    )
+def _value_id(conn: Connection, case_id: int, attr_id: int) -> int | None:
+    """The row id of a case's value of an attribute, if it has one."""
+    found = conn.execute(
+        select(CASE_ATTRIBUTES.c.id).where(
+            CASE_ATTRIBUTES.c.case_id == case_id, CASE_ATTRIBUTES.c.attribute_id == attr_id
+        )
+    ).scalar_one_or_none()
+    return None if found is None else int(found)
 
 
 def _log_value_change(
-    conn: Connection, coder: str, action: str, case_id: int, change: AttributeChange
+    rec: ChangeRecorder, coder: str, action: str, case_id: int, change: AttributeChange
 ) -> None:
-    # No "ops": the change log cannot name a case_attributes row (no id), so this event is in the
-    # audit trail, with the value before, but not on the undo stack (qualcode.history._stacks).
-    record_event(
-        conn,
+    rec.log(
         coder,
         action,
         f"case:{case_id}",

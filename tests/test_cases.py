@@ -14,7 +14,7 @@ from qualcode.cli import app
 from qualcode.errors import Conflict, QualcodeError
 from qualcode.ingest.importer import ImportOptions, import_paths
 from qualcode.store.project import Project
-from tests.conftest import SAMPLE, project_snapshot
+from tests.conftest import SAMPLE, logical_state, project_snapshot
 
 
 @pytest.mark.parametrize(
@@ -197,17 +197,15 @@ def _events(project: Project) -> int:
     return len(history(project))
 
 
-def test_cases_set_prints_the_value_before_and_the_way_back(coded: Project, runner: CliRunner) -> None:
+def test_cases_set_prints_the_value_before_and_undo_restores_it(coded: Project, runner: CliRunner) -> None:
     from qualcode.history import history
 
     before = _cases(runner, coded)
+    state = logical_state(coded.path)
     path = str(coded.path)
     result = runner.invoke(app, ["cases", "set", "P1", "years", "15", "-p", path], env=EDITOR)
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == (
-        "P1: years 15 (was 14).\n"
-        f"`qualcode undo` does not reverse this; to go back: qualcode cases set P1 years 14 -p {path}\n"
-    )
+    assert result.stdout == "P1: years 15 (was 14).\n`qualcode undo` reverts this.\n"
     assert _cases(runner, coded)[0]["attributes"] == {
         "role": "social worker",
         "country": "Serbia",
@@ -216,12 +214,10 @@ def test_cases_set_prints_the_value_before_and_the_way_back(coded: Project, runn
     assert [e.describe() for e in history(coded, prefix="case.")] == [
         "case.set case:1 (attribute=years, case=P1, new_attribute=False, value=15, was=14)"
     ]
-    # Honest: undo does not reach it (and does not undo something else in its place).
     undone = runner.invoke(app, ["undo", "-p", path], env=EDITOR)
-    assert (undone.exit_code, undone.stderr) == (1, "Error: nothing to undo for coder 'bea'\n")
-    way_back = result.stdout.splitlines()[1].split("to go back: qualcode ", 1)[1].split(" ")
-    assert runner.invoke(app, way_back, env=EDITOR).exit_code == 0
+    assert (undone.exit_code, undone.stderr) == (0, "")
     assert _cases(runner, coded) == before
+    assert logical_state(coded.path) == state
 
 
 def test_cases_set_unchanged_value_logs_nothing(coded: Project, runner: CliRunner) -> None:
@@ -256,7 +252,7 @@ def test_cases_set_new_attribute_takes_the_type_of_its_value(
         "after": typed,
         "new_attribute": True,
         "changed": True,
-        "undoable": False,
+        "undoable": True,
     }
     assert _cases(runner, coded)[1]["attributes"] == {
         "role": "police officer",
@@ -270,8 +266,7 @@ def test_cases_set_new_attribute_text_output(coded: Project, runner: CliRunner) 
     path = str(coded.path)
     result = runner.invoke(app, ["cases", "set", "P2", "wave", "2", "-p", path], env=EDITOR)
     assert result.stdout == (
-        "P2: wave 2 (was none; wave is a new integer attribute).\n"
-        f"`qualcode undo` does not reverse this; to go back: qualcode cases unset P2 wave -p {path}\n"
+        "P2: wave 2 (was none; wave is a new integer attribute).\n`qualcode undo` reverts this.\n"
     )
     refused = runner.invoke(app, ["cases", "set", "P3", "wave", "second", "-p", path], env=EDITOR)
     assert (
@@ -317,15 +312,13 @@ def test_cases_set_new_attribute_option_adds_a_look_alike(coded: Project, runner
     assert result.stdout.startswith("P1: yaers 3 (was none; yaers is a new integer attribute).\n")
 
 
-def test_cases_unset_prints_the_way_back(coded: Project, runner: CliRunner) -> None:
+def test_cases_unset_prints_the_value_before_and_undo_restores_it(coded: Project, runner: CliRunner) -> None:
     before = _cases(runner, coded)
     path = str(coded.path)
     result = runner.invoke(app, ["cases", "unset", "P3", "country", "-p", path], env=EDITOR)
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == (
-        "P3: country removed (was Bosnia and Herzegovina).\n"
-        "`qualcode undo` does not reverse this; to go back: "
-        f'qualcode cases set P3 country "Bosnia and Herzegovina" -p {path}\n'
+    assert (
+        result.stdout == "P3: country removed (was Bosnia and Herzegovina).\n`qualcode undo` reverts this.\n"
     )
     assert _cases(runner, coded)[2]["attributes"] == {"role": "judge", "years": 20}
     events = _events(coded)
@@ -338,13 +331,10 @@ def test_cases_unset_prints_the_way_back(coded: Project, runner: CliRunner) -> N
         "after": None,
         "new_attribute": False,
         "changed": False,
-        "undoable": False,
+        "undoable": True,
     }
     assert _events(coded) == events
-    restored = runner.invoke(
-        app, ["cases", "set", "P3", "country", "Bosnia and Herzegovina", "-p", path], env=EDITOR
-    )
-    assert restored.exit_code == 0
+    assert runner.invoke(app, ["undo", "-p", path], env=EDITOR).exit_code == 0
     assert _cases(runner, coded) == before
 
 
@@ -432,12 +422,13 @@ def test_sheet_naming_a_document_twice_is_refused(coded: Project, tmp_path: Path
     )
 
 
-def test_cases_set_way_back_for_a_negative_value(coded: Project, runner: CliRunner) -> None:
+def test_cases_set_a_negative_value_and_undo(coded: Project, runner: CliRunner) -> None:
     path = str(coded.path)
     negative = runner.invoke(app, ["cases", "set", "-p", path, "--", "P1", "years", "-2"], env=EDITOR)
-    assert negative.exit_code == 0
-    result = runner.invoke(app, ["cases", "set", "P1", "years", "5", "-p", path], env=EDITOR)
-    way_back = f"qualcode cases set -p {path} -- P1 years -2"
-    assert result.stdout.splitlines()[1] == f"`qualcode undo` does not reverse this; to go back: {way_back}"
-    assert runner.invoke(app, way_back.split(" ")[1:], env=EDITOR).exit_code == 0
+    assert (negative.exit_code, negative.stdout) == (
+        0,
+        "P1: years -2 (was 14).\n`qualcode undo` reverts this.\n",
+    )
     assert _cases(runner, coded)[0]["attributes"]["years"] == -2
+    assert runner.invoke(app, ["undo", "-p", path], env=EDITOR).exit_code == 0
+    assert _cases(runner, coded)[0]["attributes"]["years"] == 14

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from sqlalchemy import insert
 
 from qualcode.agreement.reconcile import reconcile
+from qualcode.cases import set_attribute, unset_attribute
 from qualcode.codebook import add_code, delete_code, load_codebook, merge_codes, move_code, rename_code
 from qualcode.codebook_files import CodebookSpec, CodeSpec
 from qualcode.coding import Selector, add_memo, apply_code, remove_code, set_important
@@ -107,6 +108,8 @@ ACTIONS: dict[str, Action] = {
     "set-doc": lambda p, c, n: set_document(
         p, DOCS[n % 2], c, language=("hr", "bs", "en")[n % 3], case=f"P{n % 3}"
     ),
+    "case-set": lambda p, c, n: set_attribute(p, f"P{n % 3}", ("years", "city")[n % 2], str(n), c),
+    "case-unset": lambda p, c, n: unset_attribute(p, f"P{n % 3}", ("years", "city")[n % 2], c),
     "load": lambda p, c, n: load_codebook(
         p,
         CodebookSpec(codes=[CodeSpec("Theme B", definition=f"v{n}", children=[CodeSpec(f"Loaded {n % 2}")])]),
@@ -164,4 +167,18 @@ def test_removed_interview_comes_back_with_every_coders_codings_and_its_search_r
         template,
         tmp_path / "b.db",
         [("apply", 0, 1), ("apply", 1, 3), ("memo-doc", 1, 1), ("memo-coding", 0, 0), ("remove-doc", 0, 1)],
+    )
+
+
+def test_participants_attributes_and_links_undo_exactly(template: Path, tmp_path: Path) -> None:
+    run_and_undo(
+        template,
+        tmp_path / "c.db",
+        [
+            ("set-doc", 0, 0),
+            ("case-set", 1, 0),
+            ("case-set", 0, 3),
+            ("case-unset", 1, 0),
+            ("rename-doc", 1, 1),
+        ],
     )

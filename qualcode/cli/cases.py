@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,7 +21,7 @@ from qualcode.cli._common import (
 )
 
 if TYPE_CHECKING:
-    from qualcode.cases import AttributeChange
+    pass
 
 app = typer.Typer(
     help="Participants (cases) and their attributes: role, institution, city, country…", no_args_is_help=True
@@ -147,7 +146,7 @@ def set_cli(
     coder_: CoderOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Set a case's value of an attribute; NOT undone by `qualcode undo` (the old value is printed).
+    """Set a case's value of an attribute (undoable; the old value is printed).
 
     The value is read as the attribute's type: integer, number (3.5 or 3,5), date (2025-03-14 or
     14.03.2025.), boolean (yes/no, da/ne) or text; a new attribute takes the type of its first value.
@@ -166,7 +165,7 @@ def set_cli(
     was = change.before_text if change.before_text is not None else "none"
     new = f"; {attribute} is a new {change.type} attribute" if change.new_attribute else ""
     out.print(f"{case}: {attribute} {change.after_text} (was {was}{new}).", markup=False)
-    _print_way_back(change, project)
+    out.print("`qualcode undo` reverts this.")
 
 
 @app.command("unset")
@@ -177,7 +176,7 @@ def unset_cli(
     coder_: CoderOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Remove a case's value of an attribute; NOT undone by `qualcode undo` (the old value is printed)."""
+    """Remove a case's value of an attribute (undoable; the old value is printed)."""
     from qualcode.cases import unset_attribute
 
     with open_project(project) as proj:
@@ -190,32 +189,7 @@ def unset_cli(
         out.print(f"{case} has no {attribute} value; nothing changed.", markup=False)
         return
     out.print(f"{case}: {attribute} removed (was {change.before_text}).", markup=False)
-    _print_way_back(change, project)
-
-
-def _print_way_back(change: AttributeChange, project: Path | None) -> None:
-    """The command that puts the value back: `undo` cannot (case_attributes rows have no id to log)."""
-    if change.before_text is None:
-        command, args = "unset", [change.case, change.attribute]
-    else:
-        command, args = "set", [change.case, change.attribute, change.before_text]
-    words = ["qualcode", "cases", command, *args]
-    if project is not None:
-        words += ["-p", str(project)]
-    if any(a.startswith("-") for a in args):  # -3 would be read as an option: options first, then --
-        words = ["qualcode", "cases", command, *words[3 + len(args) :], "--", *args]
-    stdout().print(
-        "`qualcode undo` does not reverse this; to go back: " + " ".join(_shell_word(w) for w in words),
-        markup=False,
-    )
-
-
-_PLAIN_WORD = re.compile(r"[\w.,:+@%/=-]+")
-
-
-def _shell_word(word: str) -> str:
-    """A word as typed at a prompt: double-quoted when it holds spaces or symbols (bash, PowerShell, cmd)."""
-    return word if _PLAIN_WORD.fullmatch(word) else '"' + word.replace('"', '\\"') + '"'
+    out.print("`qualcode undo` reverts this.")
 
 
 @app.command("link")

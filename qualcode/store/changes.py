@@ -33,6 +33,8 @@ RECORDED_TABLES: dict[str, Table] = {
         models.DOCUMENTS,
         models.UNITS,
         models.CASES,
+        models.ATTRIBUTES,
+        models.CASE_ATTRIBUTES,
     )
 }
 

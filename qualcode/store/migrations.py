@@ -91,7 +91,7 @@ def _v5_codable(conn: Connection) -> None:
 
 @migration(6)
 def _v6_rules_in_the_schema(conn: Connection) -> None:
-    """Ids never reused, no cascades, memos with real foreign keys, one coding per span.
+    """Ids never reused, no cascades, memos with real foreign keys, one coding per span, row ids everywhere.
 
     Every table is rebuilt from the frozen schema-6 definitions (which also settles the small
     differences between projects whose schema 1 came from different models), the data is
@@ -106,7 +106,12 @@ def _v6_rules_in_the_schema(conn: Connection) -> None:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {guard}")
     _copy_plain(
         conn,
-        *("events", "cases", "attributes", "coders", "project_meta", "case_attributes", "documents", "units"),
+        *("events", "cases", "attributes", "coders", "project_meta", "documents", "units"),
+    )
+    # A participant's values get row ids, so that the change log can name them (undoable cases set).
+    conn.exec_driver_sql(
+        "INSERT INTO case_attributes__v6 (case_id, attribute_id, value, number) "
+        "SELECT case_id, attribute_id, value, number FROM case_attributes ORDER BY case_id, attribute_id"
     )
     _copy_codes(conn)
     _copy_codings(conn)

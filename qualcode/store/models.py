@@ -74,12 +74,10 @@ class CaseAttribute(SQLModel, table=True):
     """One case's value of one attribute: canonical text, plus a number for numeric types."""
 
     __tablename__ = "case_attributes"
-    case_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("cases.id", ondelete="RESTRICT"), primary_key=True)
-    )
-    attribute_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("attributes.id", ondelete="RESTRICT"), primary_key=True)
-    )
+    __table_args__ = (UniqueConstraint("case_id", "attribute_id", name="uq_case_attributes"), _NO_REUSE)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_column=_fk("cases.id", index=False))
+    attribute_id: int = Field(sa_column=_fk("attributes.id", index=False))
     value: str
     number: float | None = None
 

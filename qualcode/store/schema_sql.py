@@ -299,11 +299,12 @@ CREATE TABLE {t} (
 )""",
     "case_attributes": """
 CREATE TABLE {t} (
+    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     case_id INTEGER NOT NULL,
     attribute_id INTEGER NOT NULL,
     value VARCHAR NOT NULL,
     number FLOAT,
-    PRIMARY KEY (case_id, attribute_id),
+    CONSTRAINT uq_case_attributes UNIQUE (case_id, attribute_id),
     FOREIGN KEY(case_id) REFERENCES cases (id) ON DELETE RESTRICT,
     FOREIGN KEY(attribute_id) REFERENCES attributes (id) ON DELETE RESTRICT
 )""",
