@@ -9,19 +9,16 @@ has, and an emptied cell removes that value.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
-import math
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from qualcode.attribute_values import infer_type, parse_value, python_value, typed_value
+from qualcode.case_sheet import read_sheet
 from qualcode.errors import Conflict, NotFound, QualcodeError
 from qualcode.store.changes import ChangeRecorder
 from qualcode.store.events import record_event
@@ -55,14 +52,6 @@ DOCUMENT_COLUMNS = (
     "intervju",
     "fajl",
 )
-_TRUE = {"true", "yes", "y", "da", "1", "tačno", "да"}
-_FALSE = {"false", "no", "n", "ne", "0", "netačno", "не"}
-_INT = re.compile(r"^[+-]?\d+$")
-_NUM = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
-#: Longest run of digits read as an integer: it fits SQLite's 64-bit integers and a float. A
-#: longer one is an identifier such as a phone number (text), and would overflow the conversions.
-_MAX_INT_DIGITS = 18
-_DMY = re.compile(r"^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\.?$")
 
 
 @dataclass
@@ -93,168 +82,6 @@ class CaseSummary:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``--json``."""
         return asdict(self)
-
-
-def read_sheet(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """Header and rows of a ``.csv`` (any of our encodings, ``,`` ``;`` or TAB) or ``.xlsx`` (first sheet)."""
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise QualcodeError(f"no such file: {path}")
-    if suffix == ".xlsx":
-        header, rows = _read_xlsx(path)
-    elif suffix in (".csv", ".tsv", ".txt"):
-        header, rows = _read_csv(path)
-    else:
-        raise QualcodeError(
-            f"cannot read participants from {suffix or 'a file without extension'}; use .csv or .xlsx"
-        )
-    header = [h.strip() for h in header]
-    if not any(header):
-        raise QualcodeError(f"{path.name}: the first row must name the columns")
-    for dup in {h for h in header if h and header.count(h) > 1}:
-        raise QualcodeError(f"{path.name}: the column {dup!r} appears twice in the header")
-    records = [{h: v.strip() for h, v in zip(header, row, strict=False) if h} for row in rows]
-    return header, records
-
-
-def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    from qualcode.ingest.encoding import decode_bytes
-
-    text = decode_bytes(path.read_bytes()).text
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
-    if not rows:
-        raise QualcodeError(f"{path.name} is empty")
-    return rows[0], rows[1:]
-
-
-def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
-    import warnings
-
-    from openpyxl import load_workbook
-
-    # openpyxl warns about parts it drops ("Data Validation extension is not supported") and
-    # raises whatever its XML and zip readers raise on a damaged file, also while the rows are
-    # read. Only the values matter here, so the warnings are not shown (they would print on
-    # stderr), and every failure means the same thing: the file cannot be read.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-            try:
-                if not book.worksheets:
-                    raise QualcodeError(
-                        f"{path.name} has no worksheet; put the participants in its first sheet"
-                    )
-                rows = [[_cell(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
-            finally:
-                book.close()
-        except QualcodeError:
-            raise
-        except Exception as exc:
-            problem = "XML nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-            raise QualcodeError(
-                f"{path.name} is not a readable .xlsx workbook ({problem or type(exc).__name__}); "
-                "open it in Excel or LibreOffice and save it again, or save the sheet as .csv"
-            ) from None
-    rows = [row for row in rows if any(row)]
-    if not rows:
-        raise QualcodeError(f"{path.name}: the first sheet is empty")
-    return rows[0], rows[1:]
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-#: The attribute types, narrowest first: a value's type is the first one it fits.
-TYPES = ("integer", "number", "date", "boolean", "text")
-#: What each type accepts, for messages that refuse a value.
-ACCEPTED_FORMS = {
-    "integer": "a whole number such as 14",
-    "number": "a number such as 3.5 or 3,5",
-    "date": "a date such as 2025-03-14 or 14.03.2025.",
-    "boolean": "yes/no, da/ne, true/false or 1/0",
-    "text": "any text",
-}
-
-
-def infer_type(values: list[str]) -> str:
-    """The narrowest type all non-empty values fit: integer, number, date, boolean or text."""
-    present = [v for v in values if v]
-    if not present:
-        return "text"
-    return next(t for t in TYPES if all(fits(v, t) for v in present))
-
-
-def fits(value: str, type_: str) -> bool:
-    """Whether a (non-empty) value can be stored as ``type_``: the one test for sheets and `cases set`."""
-    if type_ == "integer":
-        return _is_integer(value)
-    if type_ == "number":
-        return _is_integer(value) or bool(_NUM.match(value) and not _INT.match(value) and _finite(value))
-    if type_ == "date":
-        return _parse_date(value) is not None
-    if type_ == "boolean":
-        return value.casefold() in _TRUE | _FALSE
-    return True
-
-
-def parse_value(value: str, type_: str, attribute: str) -> tuple[str, float | None]:
-    """Canonical text and number of ``value`` as ``type_``, or an error naming the forms it accepts."""
-    if not fits(value, type_):
-        raise QualcodeError(
-            f"{value!r} is not a valid {type_} for {attribute}; it takes {ACCEPTED_FORMS[type_]}"
-        )
-    return typed_value(value, type_)
-
-
-def _is_integer(value: str) -> bool:
-    return bool(_INT.match(value)) and len(value.lstrip("+-")) <= _MAX_INT_DIGITS
-
-
-def _finite(value: str) -> bool:
-    # 1e400 written out in digits is a float overflow ("inf"), not a number anyone measured.
-    return math.isfinite(float(value.replace(",", ".")))
-
-
-def _parse_date(value: str) -> str | None:
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        pass
-    m = _DMY.match(value)  # 14.03.2025. — the way dates are written in Serbian and Bosnian
-    if m:
-        try:
-            return date(int(m[3]), int(m[2]), int(m[1])).isoformat()
-        except ValueError:
-            return None
-    return None
-
-
-def typed_value(value: str, type_: str) -> tuple[str, float | None]:
-    """Canonical text and (for numbers) the numeric value of ``value`` as ``type_``."""
-    if type_ == "integer":
-        return str(int(value)), float(int(value))
-    if type_ == "number":
-        number = float(value.replace(",", "."))
-        return repr(number), number
-    if type_ == "date":
-        return _parse_date(value) or value, None
-    if type_ == "boolean":
-        return ("true" if value.casefold() in _TRUE else "false"), None
-    return value, None
 
 
 @dataclass
@@ -611,8 +438,8 @@ def _change(
         type_,
         before_text=None if old is None else str(old.value),
         after_text=None if after is None else after[0],
-        before=None if old is None else _python_value(type_, old.value, old.number),
-        after=None if after is None else _python_value(type_, *after),
+        before=None if old is None else python_value(type_, old.value, old.number),
+        after=None if after is None else python_value(type_, *after),
     )
 
 
@@ -717,15 +544,5 @@ def case_attributes(conn: Connection) -> dict[int, CaseValues]:
         .join(ATTRIBUTES, ATTRIBUTES.c.id == CASE_ATTRIBUTES.c.attribute_id)
         .order_by(ATTRIBUTES.c.id)
     ):
-        cases[case_id].values[name] = _python_value(type_, value, number)
+        cases[case_id].values[name] = python_value(type_, value, number)
     return cases
-
-
-def _python_value(type_: str, value: str, number: float | None) -> str | int | float | bool:
-    if type_ == "integer" and number is not None:
-        return int(number)
-    if type_ == "number" and number is not None:
-        return number
-    if type_ == "boolean":
-        return value == "true"
-    return value

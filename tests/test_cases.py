@@ -9,7 +9,8 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from qualcode.cases import import_cases, infer_type, list_cases, parse_value, sheet_moves, typed_value
+from qualcode.attribute_values import infer_type, parse_value, typed_value
+from qualcode.cases import import_cases, list_cases, sheet_moves
 from qualcode.cli import app
 from qualcode.errors import Conflict, QualcodeError
 from qualcode.ingest.importer import ImportOptions, import_paths

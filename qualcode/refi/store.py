@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from qualcode.cases import typed_value
+from qualcode.attribute_values import typed_value
 from qualcode.codebook import code_columns, next_ordinal, read_codebook
 from qualcode.codebook_files import iter_codes
 from qualcode.errors import Conflict
