@@ -32,7 +32,8 @@ def read_sheet(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     return header, records
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+def read_csv_rows(path: Path) -> list[list[str]]:
+    """The non-empty rows of a CSV in any of our encodings, separated by ``,``, ``;`` or TAB (sniffed)."""
     from qualcode.ingest.encoding import decode_bytes
 
     text = decode_bytes(path.read_bytes()).text
@@ -40,7 +41,11 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
+    return [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    rows = read_csv_rows(path)
     if not rows:
         raise QualcodeError(f"{path.name} is empty")
     return rows[0], rows[1:]

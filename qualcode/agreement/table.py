@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from qualcode.agreement.statistics import STATISTICS, AgreementResult, reliability_table
+from qualcode.case_sheet import read_csv_rows
 from qualcode.errors import QualcodeError
 
 
@@ -14,16 +13,9 @@ def table_statistics(
     path: Path, *, stats: list[str], level: str = "nominal", transpose: bool = False
 ) -> list[AgreementResult]:
     """Read ``path`` (first row: coder names, or unit names with ``transpose``) and compute the statistics."""
-    from qualcode.ingest.encoding import decode_bytes
-
     if not path.is_file():
         raise QualcodeError(f"no such file: {path}")
-    text = decode_bytes(path.read_bytes()).text
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
+    rows = read_csv_rows(path)
     if len(rows) < 2:
         raise QualcodeError(f"{path.name}: needs a header row and at least one row of codes")
     data = reliability_table(rows[1:], transpose=transpose)
