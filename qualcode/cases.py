@@ -391,14 +391,7 @@ def unset_attribute(project: Project, case: str, attribute: str, coder: str) -> 
         case_id = _find_case(conn, case)
         found = _attribute(conn, attribute)
         if found is None:
-            names = _attribute_names(conn)
-            close = difflib.get_close_matches(attribute, names, n=3)
-            hint = (
-                f"; did you mean {', '.join(close)}?"
-                if close
-                else f"; attributes: {', '.join(names) or 'none yet'}"
-            )
-            raise NotFound(f"no participant attribute {attribute!r}{hint}")
+            raise unknown_attribute(attribute, _attribute_names(conn))
         attr_id, type_ = found
         change = _change(conn, case_id, attr_id, case, attribute, type_, None)
         row_id = _value_id(conn, case_id, attr_id)
@@ -407,6 +400,15 @@ def unset_attribute(project: Project, case: str, attribute: str, coder: str) -> 
             rec.delete(CASE_ATTRIBUTES, row_id)
             _log_value_change(rec, coder, "case.unset", case_id, change)
     return change
+
+
+def unknown_attribute(name: str, names: list[str]) -> NotFound:
+    """The error for an attribute the project does not have, naming the nearest ones (or all)."""
+    close = difflib.get_close_matches(name, names, n=3)
+    hint = (
+        f"; did you mean {', '.join(close)}?" if close else f"; attributes: {', '.join(names) or 'none yet'}"
+    )
+    return NotFound(f"no participant attribute {name!r}{hint}")
 
 
 def _attribute(conn: Connection, name: str) -> tuple[int, str] | None:

@@ -7,7 +7,6 @@ the same project always gives the same output.
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -16,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from qualcode.cases import CaseValues, case_attributes
+from qualcode.cases import CaseValues, case_attributes, unknown_attribute
 from qualcode.codebook import Codebook, read_codebook
 from qualcode.errors import QualcodeError
 from qualcode.store.models import ATTRIBUTES, CODERS, CODINGS, DOCUMENTS, UNITS
@@ -187,13 +186,7 @@ def _holds(values: dict[str, str | int | float | bool], cond: Condition, conn: C
 def _check_attribute(conn: Connection, name: str) -> None:
     names = list(conn.execute(select(ATTRIBUTES.c.name)).scalars())
     if name not in names:
-        close = difflib.get_close_matches(name, names, n=3)
-        hint = (
-            f"; did you mean {', '.join(close)}?"
-            if close
-            else f"; attributes: {', '.join(names) or 'none yet'}"
-        )
-        raise QualcodeError(f"no participant attribute {name!r}{hint}")
+        raise unknown_attribute(name, names)
 
 
 class Locator:
